@@ -1,0 +1,76 @@
+"""Command line: parse arguments, dispatch to a command module, map errors to exit codes.
+
+Each command lives in `engine/commands/<name>.py` with two functions,
+``add_parser(subparsers)`` and ``run(args) -> int``. Command modules import
+their heavy dependencies inside `run`, so building the parser stays cheap and
+`costwarden --version` imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CostwardenError
+
+# command name -> module under engine.commands (explicit: no discovery by globbing)
+COMMANDS: dict[str, str] = {
+    "estimate": "estimate",
+    "check": "check",
+    "policy": "policy",
+    "catalog": "catalog",
+}
+
+
+class _UsageError(CostwardenError):
+    exit_code = EXIT_BAD_INPUT
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="costwarden",
+                     description="Price infrastructure changes and enforce cost policies.")
+    parser.add_argument("--version", action="version", version=f"costwarden {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        try:
+            mod = importlib.import_module(f"engine.commands.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"engine.commands.{module}":
+                raise
+            continue
+        mod.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "command", None):
+            parser.print_help(sys.stderr)
+            return EXIT_BAD_INPUT
+        return int(args.run(args))
+    except CostwardenError as exc:
+        print(f"costwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # pragma: no cover - the last line of defence
+        print(f"costwarden: internal error: {type(exc).__name__}: {exc} "
+              "(please report this with the input that caused it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""The two-layer cost model contract.
+
+A cost model for a resource type has two pure functions:
+
+* ``extract(view) -> spec``: the only code that knows the type's attribute
+  names. It reads one side (before or after) of a change through a
+  `SideView` and returns a small typed spec. Reading an attribute that is known
+  only after apply raises `UnknownAttribute`, which makes that side's cost
+  unknown (never $0).
+* ``components(spec, usage) -> tuple[CostComponent, ...]``: turns the spec and
+  the resource's usage into quantities with price keys. No catalog access:
+  prices are looked up afterwards, in one place (`engine.estimate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+from pricing_catalog.keys import PriceKey
+
+from ..model import AttrPath, ResourceChange
+
+
+class UnknownAttribute(Exception):
+    """An attribute the cost depends on is known only after apply."""
+
+    def __init__(self, path: AttrPath, why: str = "known after apply") -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{_path_str(path)} is {why}")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def _path_str(path: AttrPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SideView:
+    """Read access to one side of a change, aware of unknown values.
+
+    `related` yields views (same side) of resources this one refers to, so a
+    model can follow an auto scaling group to its launch template or an
+    endpoint to its configuration.
+    """
+
+    change: ResourceChange
+    side: Literal["before", "after"]
+    attrs: Mapping[str, Any]
+    region: str | None
+    _related: Callable[[ResourceChange, str, str], Sequence["SideView"]] | None = None
+
+    @property
+    def address(self) -> str:
+        return self.change.address
+
+    def get(self, *path: str | int, default: Any = None) -> Any:
+        """Value at `path`, `default` when absent or null; raises UnknownAttribute if unknown."""
+        if self.side == "after" and self.change.is_unknown(tuple(path)):
+            raise UnknownAttribute(tuple(path))
+        node: Any = self.attrs
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return default
+                node = node[part]
+            else:
+                if not isinstance(node, Mapping) or part not in node:
+                    return default
+                node = node[part]
+            if node is None:
+                return default
+        return node
+
+    def block(self, *path: str | int) -> Mapping[str, Any] | None:
+        """A nested block written as a one-element list (Terraform) or a mapping."""
+        value = self.get(*path)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value if isinstance(value, Mapping) else None
+
+    def blocks(self, *path: str | int) -> list[Mapping[str, Any]]:
+        value = self.get(*path)
+        if isinstance(value, Mapping):
+            return [value]
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, Mapping)]
+        return []
+
+    def number(self, *path: str | int, default: Decimal | None = None) -> Decimal | None:
+        value = self.get(*path)
+        if value is None or isinstance(value, bool):
+            return default
+        try:
+            return Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            return default
+
+    def require(self, *path: str | int) -> Any:
+        """Like `get`, but an absent value on a created resource is unknown, not empty."""
+        value = self.get(*path)
+        if value is None:
+            raise UnknownAttribute(tuple(path), "not set")
+        return value
+
+    def related(self, resource_type: str, ref_attr: str) -> Sequence["SideView"]:
+        """Views of `resource_type` resources this one refers to through `ref_attr`."""
+        if self._related is None:
+            return ()
+        return self._related(self.change, resource_type, ref_attr)
+
+
+@dataclass(frozen=True, slots=True)
+class CostComponent:
+    """A quantity of something priced by `key`.
+
+    `per="hour"` components accrue while the resource runs (quantity per hour,
+    e.g. 4 instances); monthly cost = quantity x hours per month (usage, default
+    730). `per="month"` components are monthly quantities (GB-month, requests)
+    and hourly cost = monthly / 730. A `None` quantity means the value depends
+    on usage that was not supplied (`missing="usage"`) or is unknown.
+    """
+
+    name: str
+    key: PriceKey
+    unit: str
+    per: Literal["hour", "month"]
+    quantity: Decimal | None
+    missing: Literal["usage", "unknown"] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageField:
+    """A usage value a cost model reads: name (unit-suffixed) and description."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostModel:
+    resource_type: str
+    extract: Callable[[SideView], Any]
+    components: Callable[[Any, Mapping[str, Decimal]], Sequence[CostComponent]]
+    usage_fields: tuple[UsageField, ...] = ()
+    # Types whose cost is carried by this one (e.g. a launch template priced on its group).
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostRegistry:
+    """Explicit registry: resource type -> cost model, plus types known to be free."""
+
+    models: Mapping[str, CostModel]
+    free_types: frozenset[str] = frozenset()
+    # Types that cost nothing by themselves because another type carries their cost.
+    carried_by: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, resource_type: str) -> CostModel | None:
+        return self.models.get(resource_type)
+
+    def is_free(self, resource_type: str) -> bool:
+        return resource_type in self.free_types or resource_type in self.carried_by
+
+    def usage_fields(self) -> dict[str, tuple[UsageField, ...]]:
+        return {t: m.usage_fields for t, m in sorted(self.models.items())}

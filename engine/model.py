@@ -1,0 +1,197 @@
+"""The canonical data model shared by every stage of the pipeline.
+
+Every source (Terraform plan, Terraform HCL, Pulumi) produces the same
+`ResourceChange`; every later stage returns new frozen values and never writes
+back into its input. Attribute mappings (`before`/`after`) are the parsed input
+documents themselves: they are never mutated after a source has built them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, Mapping
+
+# A path into an attribute document: ("root_block_device", 0, "volume_size").
+AttrPath = tuple[str | int, ...]
+
+Action = Literal["create", "update", "delete", "replace", "no-op", "read"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "replace", "no-op", "read")
+
+HOURS_PER_MONTH = Decimal(730)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a resource came from: file, optional line, and a JSON pointer."""
+
+    file: str
+    line: int | None = None
+    pointer: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.pointer:
+            where += f" ({self.pointer})"
+        return where
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceChange:
+    """One resource and what the change does to it, whatever the input format."""
+
+    address: str
+    type: str  # canonical Terraform-style type, e.g. "aws_instance"
+    name: str
+    provider: str  # short provider name: "aws", "google", "azurerm", ...
+    action: Action
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    mode: Literal["managed", "data"] = "managed"
+    index: str | int | None = None
+    module_path: tuple[str, ...] = ()  # ("module.a", 'module.b["x"]')
+    region: str | None = None
+    # The raw action list and, for replacements, which side goes first.
+    actions: tuple[str, ...] = ()
+    replace_order: Literal["delete-before-create", "create-before-delete"] | None = None
+    action_reason: str | None = None
+    unknown_paths: frozenset[AttrPath] = frozenset()  # known only after apply (after side)
+    sensitive_paths: frozenset[AttrPath] = frozenset()  # before or after: never printed
+    tags_before: Mapping[str, str] | None = None  # effective tags incl. provider default tags
+    tags_after: Mapping[str, str] | None = None
+    unknown_tag_keys: frozenset[str] = frozenset()  # tag keys whose value is unknown
+    depends_on: tuple[str, ...] = ()
+    source: SourceLocation | None = None
+    provider_config_key: str | None = None
+
+    @property
+    def module(self) -> str:
+        return ".".join(self.module_path)
+
+    def side(self, which: Literal["before", "after"]) -> Mapping[str, Any] | None:
+        return self.before if which == "before" else self.after
+
+    def is_unknown(self, path: AttrPath) -> bool:
+        """True when `path` or any prefix of it is known only after apply."""
+        if not self.unknown_paths:
+            return False
+        for i in range(1, len(path) + 1):
+            if path[:i] in self.unknown_paths:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """Everything one input document says about an infrastructure change."""
+
+    source_format: str  # "terraform-plan", "terraform-hcl", "pulumi-preview", ...
+    source_path: str
+    changes: tuple[ResourceChange, ...]
+    tool_version: str | None = None  # terraform_version / pulumi version
+    format_version: str | None = None
+    errored: bool = False
+    complete: bool = True
+    targeted: bool = False  # produced with -target: the change is partial
+    warnings: tuple[str, ...] = ()
+
+
+# --- cost side ----------------------------------------------------------------
+
+CostStatus = Literal["priced", "free", "unknown", "usage-needed", "unsupported", "unpriced"]
+
+
+@dataclass(frozen=True, slots=True)
+class PricedComponent:
+    """One line of a resource's bill for one side of the change.
+
+    `hourly`/`monthly` are None when the quantity is unknown, the usage was not
+    supplied, or the price is missing; `status` and `reason` say which.
+    """
+
+    name: str
+    unit: str
+    per: Literal["hour", "month"]
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    hourly: Decimal | None
+    monthly: Decimal | None
+    status: Literal["priced", "unknown", "usage-needed", "unpriced"]
+    price_key: str
+    price_source: str | None = None
+    price_as_of: str | None = None
+    price_estimated: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SideCost:
+    """The cost of a resource in one state (before or after the change)."""
+
+    status: CostStatus
+    hourly: Decimal | None  # sum of priced components; None when unknown
+    monthly: Decimal | None
+    components: tuple[PricedComponent, ...] = ()
+    gpus: Mapping[str, int] = field(default_factory=dict)  # GPU model -> count
+    gpus_known: bool = True
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceCost:
+    """A resource's cost before and after the change (None: absent on that side)."""
+
+    change: ResourceChange
+    status: CostStatus
+    before: SideCost | None
+    after: SideCost | None
+    run_hours: Decimal | None = None  # expected hours of one training run (usage)
+
+    @property
+    def address(self) -> str:
+        return self.change.address
+
+    @property
+    def hourly_delta(self) -> Decimal | None:
+        return _delta(self.before and self.before.hourly, self.after and self.after.hourly,
+                      self.before, self.after)
+
+    @property
+    def monthly_delta(self) -> Decimal | None:
+        return _delta(self.before and self.before.monthly, self.after and self.after.monthly,
+                      self.before, self.after)
+
+    @property
+    def cost_per_run(self) -> Decimal | None:
+        if self.run_hours is None or self.after is None or self.after.hourly is None:
+            return None
+        return self.after.hourly * self.run_hours
+
+
+def _delta(before: Decimal | None, after: Decimal | None,
+           before_side: SideCost | None, after_side: SideCost | None) -> Decimal | None:
+    """after - before, where an absent side counts as zero and an unknown side as unknown."""
+    if before_side is not None and before is None:
+        return None
+    if after_side is not None and after is None:
+        return None
+    return (after or Decimal(0)) - (before or Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    version: str
+    as_of: str  # newest source date in the catalog
+    oldest_as_of: str
+    currency: str = "USD"
+    price_books: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    changeset: ChangeSet
+    resources: tuple[ResourceCost, ...]
+    catalog: CatalogInfo
+    currency: str = "USD"

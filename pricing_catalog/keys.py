@@ -1,0 +1,93 @@
+"""The lookup vocabulary of the catalog: what a price is asked for by, and what comes back.
+
+This module is the whole contract between the engine and the catalog; the engine
+never reads the data files itself. See `PRICE_KEYS.md` for every service,
+product and attribute in use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+PURCHASE_OPTIONS = ("on_demand", "spot", "reserved_1y", "reserved_3y")
+
+
+@dataclass(frozen=True, slots=True)
+class PriceKey:
+    """Exact-match key of one price: provider/service/product, region, attributes."""
+
+    provider: str  # "aws"
+    service: str  # "ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc", "data_transfer"
+    product: str  # e.g. "instance", "storage", "iops"
+    region: str | None
+    attributes: tuple[tuple[str, str], ...] = ()  # sorted (name, value) pairs
+    purchase_option: str = "on_demand"
+
+    @classmethod
+    def of(cls, provider: str, service: str, product: str, region: str | None,
+           purchase_option: str = "on_demand", **attributes: str) -> "PriceKey":
+        return cls(provider, service, product, region,
+                   tuple(sorted((k, str(v)) for k, v in attributes.items())), purchase_option)
+
+    def attribute(self, name: str) -> str | None:
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return None
+
+    def __str__(self) -> str:
+        attrs = ",".join(f"{k}={v}" for k, v in self.attributes)
+        return (f"{self.provider}/{self.service}/{self.product}"
+                f"[{attrs}]@{self.region or '?'}:{self.purchase_option}")
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTier:
+    """Price for the quantity from `start` (inclusive) up to the next tier's start."""
+
+    start: Decimal
+    price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One catalog price with its provenance."""
+
+    key: PriceKey
+    unit: str  # "hour", "GB-month", "IOPS-month", "MBps-month", "GB", "1k requests", ...
+    price: Decimal  # first tier's price when tiered
+    currency: str
+    source: str  # source id, e.g. "K"
+    source_title: str
+    as_of: str  # ISO date of the source
+    estimated: bool = False  # not pinned by a machine-readable source: shown as estimate
+    tiers: tuple[PriceTier, ...] = ()  # non-empty for tiered prices (monthly quantity)
+    note: str | None = None
+    book: str | None = None  # name of the user price book that overrode it, if any
+
+    def cost(self, quantity: Decimal) -> Decimal:
+        """Cost of `quantity` units, walking the tiers when the price is tiered."""
+        if not self.tiers:
+            return quantity * self.price
+        total = Decimal(0)
+        for i, tier in enumerate(self.tiers):
+            if quantity <= tier.start:
+                break
+            end = self.tiers[i + 1].start if i + 1 < len(self.tiers) else None
+            upper = quantity if end is None else min(quantity, end)
+            total += (upper - tier.start) * tier.price
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceInfo:
+    """Hardware facts of an instance type (EC2 or SageMaker ml.*)."""
+
+    instance_type: str
+    vcpu: int | None
+    memory_gib: Decimal | None
+    gpu_count: int  # accelerators: GPUs, Trainium/Inferentia chips, Gaudi cards
+    gpu_model: str | None  # "NVIDIA H100", "AWS Trainium", ...
+    gpu_memory_gb: Decimal | None  # per accelerator
+    source: str
