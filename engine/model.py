@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Mapping
 
+from pricing_catalog.catalog import CatalogInfo  # noqa: F401  (re-exported: part of Estimate)
+
 # A path into an attribute document: ("root_block_device", 0, "volume_size").
 AttrPath = tuple[str | int, ...]
 
@@ -181,17 +183,31 @@ def _delta(before: Decimal | None, after: Decimal | None,
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogInfo:
-    version: str
-    as_of: str  # newest source date in the catalog
-    oldest_as_of: str
-    currency: str = "USD"
-    price_books: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Estimate:
     changeset: ChangeSet
     resources: tuple[ResourceCost, ...]
     catalog: CatalogInfo
     currency: str = "USD"
+
+
+# --- policy side --------------------------------------------------------------
+
+Level = Literal["advisory", "soft-mandatory", "hard-mandatory", "disabled"]
+Outcome = Literal["pass", "fail", "waived", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The result of one policy on one resource (or on the whole change)."""
+
+    policy_id: str
+    level: Level
+    outcome: Outcome
+    address: str | None  # None for a change-wide (aggregate) policy
+    message: str
+    blocking: bool  # this finding makes `check` exit 1
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    group: str | None = None  # aggregate group, e.g. "team=ml-research"
+    waiver: Mapping[str, str] | None = None  # id, reason, approver, expires of the covering waiver
+    location: SourceLocation | None = None  # where the resource is defined
+    policy_file: str | None = None

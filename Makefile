@@ -1,0 +1,29 @@
+# Set-up and everyday commands. Everything installs into ./.venv from PyPI.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench clean schema
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,refresh]'
+	touch $(STAMP)
+
+## make demo: price the bundled GPU training-cluster change and print the table
+demo: $(STAMP)
+	$(BIN)/costwarden estimate examples/training-cluster/plan.json \
+		--usage examples/training-cluster/usage.yml
+
+## make test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## make bench: speed and memory figures on generated plans
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_estimate.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info benchmarks/out

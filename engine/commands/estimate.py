@@ -1,0 +1,45 @@
+"""`costwarden estimate PATH`: price a change before and after."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_common_input_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that reads and prices a change."""
+    p.add_argument("path", help="plan JSON file (terraform show -json) or a directory")
+    p.add_argument("--usage", metavar="FILE", help="usage file (YAML): duty cycle, storage, traffic")
+    p.add_argument("--region", metavar="REGION",
+                   help="region for resources whose provider region cannot be known")
+    p.add_argument("--price-book", metavar="FILE", action="append", default=[],
+                   help="price book overlaying the bundled catalog (repeatable)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("estimate", help="price a change: $/h and $/month before and after")
+    add_common_input_options(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--show-unchanged", action="store_true",
+                   help="list unchanged resources in the table too")
+    p.set_defaults(run=run)
+
+
+def options_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ..pipeline import EstimateOptions
+
+    return EstimateOptions(usage_file=args.usage, default_region=args.region,
+                           price_books=tuple(args.price_book))
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..pipeline import estimate_path
+
+    est = estimate_path(args.path, options_from(args))
+    if args.format == "json":
+        from ..report.json_report import render
+        sys.stdout.write(render(est))
+    else:
+        from ..report.table import render_estimate
+        sys.stdout.write(render_estimate(est, show_unchanged=args.show_unchanged))
+    return 0

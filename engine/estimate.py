@@ -1,0 +1,231 @@
+"""Price a ChangeSet: cost components -> catalog lookups -> ResourceCost (Decimal).
+
+This is the one place where prices are looked up. A missing price, an unknown
+quantity or missing usage is carried as a status with a reason and never
+becomes $0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
+
+from pricing_catalog.keys import PriceKey
+
+from .costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
+from .model import (HOURS_PER_MONTH, CostStatus, Estimate, PricedComponent, ResourceChange,
+                    ResourceCost, SideCost)
+from .usage import Usage
+
+ZERO = Decimal(0)
+_FREE_SIDE = SideCost(status="free", hourly=ZERO, monthly=ZERO)
+_UNSUPPORTED_SIDE = SideCost(status="unsupported", hourly=None, monthly=None, gpus_known=False,
+                             reasons=("no cost model for this resource type",))
+# Worst first: a resource takes the worst status of its sides.
+_STATUS_ORDER: tuple[CostStatus, ...] = ("unknown", "unpriced", "unsupported", "usage-needed",
+                                         "priced", "free")
+_INSTANCE_SERVICES = ("ec2", "sagemaker")
+_BEFORE_ACTIONS = ("update", "delete", "replace", "no-op")
+_AFTER_ACTIONS = ("create", "update", "replace", "no-op")
+
+
+def estimate(changeset: Any, *, catalog: Any, usage: Usage,
+             registry: CostRegistry | None = None) -> Estimate:
+    if registry is None:
+        from .costs.registry import builtin_registry
+        registry = builtin_registry()
+    changes = tuple(c for c in changeset.changes if c.mode == "managed") + usage.transfers
+    pricer = _Pricer(catalog, registry, usage, changes)
+    resources = tuple(pricer.resource_cost(c) for c in changes)
+    return Estimate(changeset=changeset, resources=resources, catalog=catalog.info,
+                    currency=catalog.info.currency)
+
+
+class _Related:
+    """Finds the resources a change refers to (launch templates, endpoint configs)."""
+
+    def __init__(self, changes: Sequence[ResourceChange]) -> None:
+        self.by_address = {c.address: c for c in changes}
+        self.by_type: dict[str, list[ResourceChange]] = {}
+        for c in changes:
+            self.by_type.setdefault(c.type, []).append(c)
+
+    def find(self, change: ResourceChange, side: str, resource_type: str,
+             ref_attr: str) -> list[ResourceChange]:
+        attrs = change.side(side) or {}  # type: ignore[arg-type]
+        wanted = set(_strings(_dig(attrs, ref_attr.split("."))))
+        if wanted:
+            named = [c for c in self.by_type.get(resource_type, ())
+                     if wanted & _identifiers(c.side(side))]  # type: ignore[arg-type]
+            if named:
+                return named
+        return [self.by_address[a] for a in change.depends_on
+                if a in self.by_address and self.by_address[a].type == resource_type]
+
+
+class _Pricer:
+    def __init__(self, catalog: Any, registry: CostRegistry, usage: Usage,
+                 changes: Sequence[ResourceChange]) -> None:
+        self.catalog = catalog
+        self.registry = registry
+        self.usage = usage
+        self.related = _Related(changes)
+        self._prices: dict[PriceKey, PricedComponent] = {}
+        self._sides: dict[Any, SideCost] = {}
+
+    def resource_cost(self, change: ResourceChange) -> ResourceCost:
+        usage = self.usage.for_resource(change.address, change.type)
+        has_before = change.action in _BEFORE_ACTIONS and change.before is not None
+        has_after = change.action in _AFTER_ACTIONS and change.after is not None
+        if self.registry.is_free(change.type):
+            before = _FREE_SIDE if has_before else None
+            after = _FREE_SIDE if has_after else None
+            if change.type in self.registry.carried_by:
+                note = f"priced on its {self.registry.carried_by[change.type]}"
+                side = SideCost(status="free", hourly=ZERO, monthly=ZERO, reasons=(note,))
+                before, after = (side if has_before else None), (side if has_after else None)
+        else:
+            model = self.registry.get(change.type)
+            if model is None:
+                before = _UNSUPPORTED_SIDE if has_before else None
+                after = _UNSUPPORTED_SIDE if has_after else None
+            else:
+                before = self.side_cost(model, change, "before", usage) if has_before else None
+                if has_after and change.action == "no-op" and before is not None:
+                    after = before  # unchanged attributes: same cost
+                else:
+                    after = self.side_cost(model, change, "after", usage) if has_after else None
+        sides = [s for s in (before, after) if s is not None]
+        status = min((s.status for s in sides), key=_STATUS_ORDER.index) if sides else "free"
+        return ResourceCost(change=change, status=status, before=before, after=after,
+                            run_hours=usage.get("run_hours"))
+
+    def side_cost(self, model: CostModel, change: ResourceChange, side: str,
+                  usage: Mapping[str, Decimal]) -> SideCost:
+        attrs = change.side(side)  # type: ignore[arg-type]
+        view = SideView(change, side, attrs or {}, change.region, self._find_related)  # type: ignore[arg-type]
+        try:
+            spec = model.extract(view)
+        except UnknownAttribute as exc:
+            return SideCost(status="unknown", hourly=None, monthly=None, gpus_known=False,
+                            reasons=(str(exc),))
+        hours = usage.get("hours_per_month", HOURS_PER_MONTH)
+        try:
+            cache_key: Any = (model.resource_type, spec, tuple(sorted(usage.items())))
+            hash(cache_key)
+        except TypeError:
+            cache_key = None
+        if cache_key is not None and cache_key in self._sides:
+            return self._sides[cache_key]
+        components = model.components(spec, usage)
+        result = self._combine([self._price(c, hours) for c in components], components)
+        if cache_key is not None:
+            self._sides[cache_key] = result
+        return result
+
+    def _find_related(self, change: ResourceChange, resource_type: str,
+                      ref_attr: str) -> list[SideView]:
+        views = []
+        for side in ("after", "before"):
+            for other in self.related.find(change, side, resource_type, ref_attr):
+                attrs = other.side(side)  # type: ignore[arg-type]
+                if attrs is not None:
+                    views.append(SideView(other, side, attrs, other.region, self._find_related))  # type: ignore[arg-type]
+            if views:
+                break
+        return views
+
+    def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
+        key = component.key
+        base = dict(name=component.name, unit=component.unit, per=component.per,
+                    quantity=component.quantity, price_key=str(key))
+        if component.quantity is None:
+            status = "unknown" if component.missing == "unknown" else "usage-needed"
+            return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
+                                   status=status, reason=component.reason)  # type: ignore[arg-type]
+        if key.region is None:
+            return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
+                                   status="unknown",
+                                   reason="region unknown (set it in the provider or pass --region)")  # type: ignore[arg-type]
+        price = self.catalog.lookup(key)
+        if price is None:
+            return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
+                                   status="unpriced", reason=self.catalog.explain_missing(key))  # type: ignore[arg-type]
+        if component.per == "hour":
+            hourly = price.cost(component.quantity)
+            monthly = hourly * hours
+        else:
+            monthly = price.cost(component.quantity)
+            hourly = monthly / HOURS_PER_MONTH
+        return PricedComponent(**base, unit_price=price.price, hourly=hourly, monthly=monthly,  # type: ignore[arg-type]
+                               status="priced", price_source=price.book or price.source,
+                               price_as_of=price.as_of, price_estimated=price.estimated,
+                               reason=component.reason)
+
+    def _combine(self, priced: list[PricedComponent],
+                 components: Sequence[CostComponent]) -> SideCost:
+        statuses = {p.status for p in priced}
+        reasons = tuple(dict.fromkeys(f"{p.name}: {p.reason}" for p in priced
+                                      if p.status != "priced" and p.reason))
+        gpus, gpus_known = self._gpus(components)
+        if not priced:
+            return SideCost(status="free", hourly=ZERO, monthly=ZERO, gpus=gpus,
+                            gpus_known=gpus_known)
+        for bad in ("unknown", "unpriced"):
+            if bad in statuses:
+                return SideCost(status=bad, hourly=None, monthly=None,  # type: ignore[arg-type]
+                                components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
+                                reasons=reasons)
+        known = [p for p in priced if p.status == "priced"]
+        status: CostStatus = "usage-needed" if "usage-needed" in statuses else "priced"
+        if not known:  # nothing but usage-based parts: depends on usage, not $0
+            return SideCost(status=status, hourly=None, monthly=None, components=tuple(priced),
+                            gpus=gpus, gpus_known=gpus_known, reasons=reasons)
+        return SideCost(status=status, hourly=sum((p.hourly for p in known), ZERO),  # type: ignore[misc]
+                        monthly=sum((p.monthly for p in known), ZERO),  # type: ignore[misc]
+                        components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
+                        reasons=reasons)
+
+    def _gpus(self, components: Iterable[CostComponent]) -> tuple[dict[str, int], bool]:
+        gpus: dict[str, int] = {}
+        known = True
+        for c in components:
+            if c.key.service not in _INSTANCE_SERVICES or c.key.product != "instance":
+                continue
+            instance_type = c.key.attribute("instance_type")
+            info = self.catalog.instance(instance_type) if instance_type else None
+            if c.quantity is None or info is None:
+                known = known and info is not None and info.gpu_count == 0
+                continue
+            if info.gpu_count and info.gpu_model:
+                gpus[info.gpu_model] = gpus.get(info.gpu_model, 0) + int(info.gpu_count * c.quantity)
+        return gpus, known
+
+
+def _dig(node: Any, path: list[str]) -> Any:
+    for part in path:
+        if isinstance(node, list):
+            node = [n.get(part) for n in node if isinstance(n, Mapping)]
+            node = [x for x in node if x is not None]
+        elif isinstance(node, Mapping):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def _identifiers(attrs: Mapping[str, Any] | None) -> set[str]:
+    if not attrs:
+        return set()
+    return {v for k in ("id", "name", "arn") if isinstance(v := attrs.get(k), str)}

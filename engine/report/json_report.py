@@ -1,0 +1,126 @@
+"""The JSON output contract (`--format json`), version 1.
+
+Deterministic: keys sorted, resources in input order, money as decimal
+strings, no timestamps or absolute paths added. Sensitive attribute values are
+never part of it. `findings` is added by `costwarden check`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping
+
+from .. import __version__
+from ..model import Estimate, Finding, PricedComponent, ResourceCost, SideCost
+from .summary import money, quantity, totals
+
+CONTRACT_VERSION = "1"
+
+
+def estimate_document(estimate: Estimate) -> dict[str, Any]:
+    t = totals(estimate)
+    cs = estimate.changeset
+    return {
+        "version": CONTRACT_VERSION,
+        "tool": {"name": "costwarden", "version": __version__},
+        "currency": estimate.currency,
+        "catalog": {"version": estimate.catalog.version, "as_of": estimate.catalog.as_of,
+                    "oldest_as_of": estimate.catalog.oldest_as_of,
+                    "price_books": list(estimate.catalog.price_books)},
+        "input": {"path": cs.source_path, "format": cs.source_format,
+                  "tool_version": cs.tool_version, "format_version": cs.format_version,
+                  "errored": cs.errored, "complete": cs.complete, "targeted": cs.targeted,
+                  "warnings": list(cs.warnings)},
+        "summary": {
+            "hourly": {"before": money(t.hourly.before), "after": money(t.hourly.after),
+                       "delta": money(t.hourly.delta)},
+            "monthly": {"before": money(t.monthly.before), "after": money(t.monthly.after),
+                        "delta": money(t.monthly.delta)},
+            "gpus": {"before": t.gpus_before, "after": t.gpus_after, "delta": t.gpus_delta},
+            "resources": len(estimate.resources),
+            "by_status": t.by_status,
+            "by_action": t.by_action,
+            "incomplete": sorted(r.address for r in t.incomplete),
+            "gpus_unknown": sorted(r.address for r in t.gpus_unknown),
+        },
+        "resources": [resource_document(r) for r in estimate.resources],
+    }
+
+
+def resource_document(r: ResourceCost) -> dict[str, Any]:
+    c = r.change
+    return {
+        "address": c.address,
+        "type": c.type,
+        "provider": c.provider,
+        "region": c.region,
+        "module": c.module or None,
+        "action": c.action,
+        "status": r.status,
+        "hourly": {"before": _side_money(r.before, "hourly"),
+                   "after": _side_money(r.after, "hourly"), "delta": money(r.hourly_delta)},
+        "monthly": {"before": _side_money(r.before, "monthly"),
+                    "after": _side_money(r.after, "monthly"), "delta": money(r.monthly_delta)},
+        "gpus": {"before": dict(sorted(r.before.gpus.items())) if r.before else {},
+                 "after": dict(sorted(r.after.gpus.items())) if r.after else {}},
+        "run_hours": quantity(r.run_hours),
+        "cost_per_run": money(r.cost_per_run),
+        "reasons": _reasons(r),
+        "components": [component_document(side, p)
+                       for side, s in (("before", r.before), ("after", r.after)) if s
+                       for p in s.components],
+        "location": str(c.source) if c.source else None,
+    }
+
+
+def component_document(side: str, p: PricedComponent) -> dict[str, Any]:
+    return {
+        "side": side, "name": p.name, "unit": p.unit, "per": p.per,
+        "quantity": quantity(p.quantity), "unit_price": quantity(p.unit_price),
+        "hourly": money(p.hourly), "monthly": money(p.monthly), "status": p.status,
+        "price_key": p.price_key, "price_source": p.price_source,
+        "price_as_of": p.price_as_of, "price_estimated": p.price_estimated, "reason": p.reason,
+    }
+
+
+def finding_document(f: Finding) -> dict[str, Any]:
+    return {
+        "policy_id": f.policy_id, "level": f.level, "outcome": f.outcome,
+        "blocking": f.blocking, "address": f.address, "group": f.group,
+        "message": f.message, "evidence": _jsonable(f.evidence),
+        "waiver": dict(f.waiver) if f.waiver else None,
+        "location": str(f.location) if f.location else None,
+        "policy_file": f.policy_file,
+    }
+
+
+def render(estimate: Estimate, findings: Iterable[Finding] | None = None) -> str:
+    doc = estimate_document(estimate)
+    if findings is not None:
+        doc["findings"] = [finding_document(f) for f in findings]
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _side_money(side: SideCost | None, which: str) -> str | None:
+    return money(getattr(side, which)) if side is not None else None
+
+
+def _reasons(r: ResourceCost) -> list[str]:
+    out: list[str] = []
+    for label, side in (("before", r.before), ("after", r.after)):
+        if side is not None:
+            out.extend(f"{label}: {reason}" for reason in side.reasons)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return quantity(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    return value

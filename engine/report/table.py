@@ -1,0 +1,131 @@
+"""Plain-text terminal table of an Estimate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Sequence
+
+from ..model import Estimate, ResourceCost
+from .summary import money, totals
+
+_ACTION_MARK = {"create": "+ create", "delete": "- delete", "update": "~ update",
+                "replace": "± replace", "no-op": "  no-op", "read": "  read"}
+_SECTIONS = (
+    ("unknown", "Unknown (cost depends on values known only after apply)"),
+    ("unpriced", "Unpriced (no price in the catalog)"),
+    ("usage-needed", "Depends on usage (add it to a usage file to price it)"),
+    ("unsupported", "Unsupported resource types (not priced)"),
+)
+
+
+def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
+    t = totals(estimate)
+    rows = [r for r in estimate.resources
+            if show_unchanged or r.change.action not in ("no-op", "read") or _moves(r)]
+    priced_rows = [r for r in rows if r.status not in ("free", "unsupported")]
+    lines: list[str] = []
+    cs = estimate.changeset
+    lines.append(f"costwarden estimate: {cs.source_path} ({cs.source_format}"
+                 + (f", {cs.tool_version}" if cs.tool_version else "") + ")")
+    for w in cs.warnings:
+        lines.append(f"warning: {w}")
+    lines.append("")
+    header = ("Resource", "Action", "$/h before → after", "Δ $/h", "Δ $/month", "GPUs")
+    body = [(_label(r), _ACTION_MARK.get(r.change.action, r.change.action), _before_after(r),
+             _signed(r.hourly_delta), _signed(r.monthly_delta), _gpu_cell(r))
+            for r in priced_rows]
+    if body:
+        lines.extend(_grid(header, body, right=(2, 3, 4)))
+    else:
+        lines.append("No priced resources in this change.")
+    lines.append("")
+    lines.append(f"Hourly:  {money(t.hourly.before)} → {money(t.hourly.after)} $/h   "
+                 f"Δ {_signed(t.hourly.delta)} $/h")
+    lines.append(f"Monthly: {money(t.monthly.before)} → {money(t.monthly.after)} $/month   "
+                 f"Δ {_signed(t.monthly.delta)} $/month (730 h unless usage says otherwise)")
+    gpu_delta = {m: d for m, d in t.gpus_delta.items() if d}
+    if gpu_delta:
+        lines.append("GPUs:    " + ", ".join(f"{d:+d} × {m}" for m, d in gpu_delta.items()))
+    counts = ", ".join(f"{n} {s}" for s, n in t.by_status.items())
+    lines.append(f"Resources: {len(estimate.resources)} ({counts})")
+    if t.incomplete:
+        lines.append(f"Δ leaves out {len(t.incomplete)} resource(s) whose cost is not known "
+                     "(see below): it is not a complete figure.")
+    for status, title in _SECTIONS:
+        group = [r for r in estimate.resources if r.status == status]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"{title}: {len(group)}")
+        if status == "unsupported":
+            by_type: dict[str, int] = {}
+            for r in group:
+                by_type[r.change.type] = by_type.get(r.change.type, 0) + 1
+            lines.extend(f"  {n:>4} × {typ}" for typ, n in sorted(by_type.items()))
+            continue
+        for r in group[:50]:
+            lines.append(f"  {r.address}: {_first_reason(r)}")
+        if len(group) > 50:
+            lines.append(f"  … and {len(group) - 50} more (see --format json)")
+    lines.append("")
+    lines.append(f"Prices: catalog {estimate.catalog.version}, sources dated "
+                 f"{estimate.catalog.oldest_as_of} to {estimate.catalog.as_of}, "
+                 f"{estimate.currency}" + (", price book: " + ", ".join(estimate.catalog.price_books)
+                                           if estimate.catalog.price_books else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _moves(r: ResourceCost) -> bool:
+    d = r.hourly_delta
+    return d is None or d != 0
+
+
+def _label(r: ResourceCost) -> str:
+    return r.address if len(r.address) <= 70 else "…" + r.address[-69:]
+
+
+def _before_after(r: ResourceCost) -> str:
+    def side(s, absent: str) -> str:  # type: ignore[no-untyped-def]
+        if s is None:
+            return absent
+        if s.hourly is None:
+            return s.status
+        return money(s.hourly) or ""
+    return f"{side(r.before, '-')} → {side(r.after, '-')}"
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return "?"
+    text = money(value) or ""
+    return text if text.startswith("-") else f"+{text}"
+
+
+def _gpu_cell(r: ResourceCost) -> str:
+    before = r.before.gpus if r.before else {}
+    after = r.after.gpus if r.after else {}
+    parts = []
+    for model in sorted(set(before) | set(after)):
+        d = after.get(model, 0) - before.get(model, 0)
+        if d:
+            parts.append(f"{d:+d} {model.replace('NVIDIA ', '')}")
+    if not parts and any(s is not None and not s.gpus_known for s in (r.before, r.after)):
+        return "?"
+    return ", ".join(parts)
+
+
+def _first_reason(r: ResourceCost) -> str:
+    for side in (r.after, r.before):
+        if side is not None and side.reasons:
+            return side.reasons[0]
+    return r.status
+
+
+def _grid(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]) -> list[str]:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+
+    def fmt(row: Sequence[str]) -> str:
+        cells = [str(c).rjust(w) if i in right else str(c).ljust(w)
+                 for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join(cells).rstrip()
+    return [fmt(header), "  ".join("─" * w for w in widths), *(fmt(r) for r in rows)]

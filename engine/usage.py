@@ -1,0 +1,157 @@
+"""The usage file: what the plan cannot say (duty cycle, run hours, storage, traffic).
+
+```yaml
+version: 1
+defaults:                      # per resource type
+  aws_s3_bucket: {standard_storage_gb: 500}
+resources:                     # per address; `*` globs allowed, exact address wins
+  aws_autoscaling_group.trainers: {hours_per_month: 300, run_hours: 72}
+data_transfer:                 # usage-only pseudo-resources
+  - name: dataset-egress
+    region: us-east-1
+    internet_egress_gb: 20000
+```
+
+The schema is generated from the cost registry's usage fields, so a typo in a
+key is an error with file and line, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .costs.base import CostRegistry, UsageField
+from .errors import InputError
+from .model import ResourceChange, SourceLocation
+
+USAGE_VERSION = 1
+DATA_TRANSFER_TYPE = "costwarden_data_transfer"
+
+GENERIC_FIELDS = (
+    UsageField("hours_per_month", "hours the resource runs in a month (default 730)"),
+    UsageField("run_hours", "expected hours of one training run or job (gives cost per run)"),
+)
+DATA_TRANSFER_FIELDS = {
+    "internet_egress_gb": "GB per month sent to the internet",
+    "inter_region_gb": "GB per month sent to another region",
+    "inter_az_gb": "GB per month sent between availability zones",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Usage values per type and per address, plus data-transfer pseudo-resources."""
+
+    path: str | None = None
+    defaults: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
+    exact: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
+    globs: tuple[tuple[str, Mapping[str, Decimal]], ...] = ()
+    transfers: tuple[ResourceChange, ...] = ()
+
+    def for_resource(self, address: str, resource_type: str) -> Mapping[str, Decimal]:
+        values = dict(self.defaults.get(resource_type, {}))
+        for pattern, overrides in self.globs:
+            if fnmatch.fnmatchcase(address, pattern):
+                values.update(overrides)
+        values.update(self.exact.get(address, {}))
+        return values
+
+
+def usage_schema(registry: CostRegistry) -> dict[str, Any]:
+    """JSON Schema of the usage file, generated from the registry's usage fields."""
+    def values_schema(fields: tuple[UsageField, ...]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False,
+                "properties": {f.name: {"type": "number", "minimum": 0,
+                                        "description": f.description} for f in fields}}
+
+    per_type = {t: values_schema(GENERIC_FIELDS + fields)
+                for t, fields in registry.usage_fields().items()}
+    all_fields: dict[str, UsageField] = {f.name: f for f in GENERIC_FIELDS}
+    for fields in registry.usage_fields().values():
+        all_fields.update({f.name: f for f in fields})
+    transfer_props: dict[str, Any] = {
+        "name": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+$"},
+        "region": {"type": "string"},
+        "destination_region": {"type": "string"},
+        **{k: {"type": "number", "minimum": 0, "description": d}
+           for k, d in DATA_TRANSFER_FIELDS.items()},
+    }
+    before_props = {k: v for k, v in transfer_props.items()
+                    if k not in ("name", "region")}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "costwarden usage file",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version"],
+        "properties": {
+            "version": {"const": USAGE_VERSION},
+            "defaults": {"type": "object", "additionalProperties": False, "properties": per_type},
+            "resources": {"type": "object",
+                          "additionalProperties": values_schema(tuple(all_fields.values()))},
+            "data_transfer": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["name"],
+                "properties": {**transfer_props, "before": {
+                    "type": "object", "additionalProperties": False, "properties": before_props}},
+            }},
+        },
+    }
+
+
+def load_usage(path: str | None, registry: CostRegistry | None = None,
+               default_region: str | None = None) -> Usage:
+    if path is None:
+        return Usage()
+    from .yamlfile import load_yaml, validate
+
+    if registry is None:
+        from .costs.registry import builtin_registry
+        registry = builtin_registry()
+    doc = load_yaml(path)
+    if doc.data is None:
+        doc = type(doc)(doc.path, {}, doc.lines)
+    validate(doc, usage_schema(registry), what="usage: ")
+    data = doc.data
+
+    def decimals(values: Mapping[str, Any]) -> dict[str, Decimal]:
+        return {k: Decimal(str(v)) for k, v in values.items()}
+
+    exact: dict[str, Mapping[str, Decimal]] = {}
+    globs: list[tuple[str, Mapping[str, Decimal]]] = []
+    for address, values in (data.get("resources") or {}).items():
+        if any(ch in address for ch in "*?"):
+            globs.append((address, decimals(values)))
+        else:
+            exact[address] = decimals(values)
+    transfers = tuple(
+        _transfer_change(entry, i, doc.path, doc.line_of(f"/data_transfer/{i}"), default_region)
+        for i, entry in enumerate(data.get("data_transfer") or ()))
+    seen: set[str] = set()
+    for i, transfer in enumerate(transfers):
+        if transfer.name in seen:
+            raise InputError(doc.path, f"duplicate data_transfer name {transfer.name!r}",
+                             line=doc.line_of(f"/data_transfer/{i}"), where=f"/data_transfer/{i}")
+        seen.add(transfer.name)
+    return Usage(path=doc.path,
+                 defaults={t: decimals(v) for t, v in (data.get("defaults") or {}).items()},
+                 exact=exact, globs=tuple(globs), transfers=transfers)
+
+
+def _transfer_change(entry: Mapping[str, Any], index: int, path: str, line: int | None,
+                     default_region: str | None) -> ResourceChange:
+    """A data-transfer entry as a pseudo-resource: created, or updated when `before` is given."""
+    region = entry.get("region") or default_region
+    after = {k: v for k, v in entry.items() if k not in ("name", "before")}
+    after["region"] = region
+    before = None
+    if "before" in entry:
+        before = {**{k: v for k, v in entry["before"].items()}, "region": region}
+        before.setdefault("destination_region", entry.get("destination_region"))
+    name = entry["name"]
+    return ResourceChange(
+        address=f"data_transfer.{name}", type=DATA_TRANSFER_TYPE, name=name, provider="aws",
+        action="update" if before is not None else "create", before=before, after=after,
+        region=region, source=SourceLocation(path, line, f"/data_transfer/{index}"))

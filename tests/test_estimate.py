@@ -1,0 +1,188 @@
+"""The pricing stage on its own: a tiny catalog and cost model written here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from engine.costs.base import CostComponent, CostModel, CostRegistry, SideView
+from engine.estimate import estimate
+from engine.model import CatalogInfo, ChangeSet, ResourceChange
+from engine.report.summary import money, totals
+from engine.usage import Usage
+from pricing_catalog.keys import InstanceInfo, Price, PriceKey, PriceTier
+
+D = Decimal
+
+
+class FakeCatalog:
+    info = CatalogInfo(version="test", as_of="2026-01-19", oldest_as_of="2025-11-30")
+
+    def __init__(self) -> None:
+        self.prices = {
+            PriceKey.of("aws", "ec2", "instance", "us-east-1", instance_type="p5.48xlarge"):
+                D("55.04"),
+            PriceKey.of("aws", "ec2", "instance", "us-east-1", instance_type="g5.xlarge"):
+                D("1.006"),
+            PriceKey.of("aws", "ebs", "storage", "us-east-1", volume_type="gp3"): D("0.08"),
+        }
+
+    def lookup(self, key: PriceKey) -> Price | None:
+        if key.product == "egress":
+            return Price(key, "GB", D("0.09"), "USD", "IC", "test", "2026-08-21",
+                         tiers=(PriceTier(D(0), D("0.09")), PriceTier(D(10240), D("0.085"))))
+        value = self.prices.get(key)
+        return None if value is None else Price(key, "hour", value, "USD", "K", "test",
+                                                "2026-01-19")
+
+    def explain_missing(self, key: PriceKey) -> str:
+        return f"no price for {key}"
+
+    def instance(self, instance_type: str) -> InstanceInfo | None:
+        gpus = {"p5.48xlarge": (8, "NVIDIA H100"), "g5.xlarge": (1, "NVIDIA A10G")}
+        if instance_type not in gpus:
+            return None
+        n, model = gpus[instance_type]
+        return InstanceInfo(instance_type, None, None, n, model, None, "test")
+
+
+@dataclass(frozen=True)
+class Spec:
+    instance_type: str
+    count: int
+    disk_gb: int | None
+    region: str | None
+
+
+def extract(view: SideView) -> Spec:
+    return Spec(view.require("instance_type"), int(view.get("count", default=1)),
+                view.get("disk_gb"), view.region)
+
+
+def components(spec: Spec, usage) -> list[CostComponent]:
+    out = [CostComponent("instance", PriceKey.of("aws", "ec2", "instance", spec.region,
+                                                  instance_type=spec.instance_type),
+                         "hours", "hour", D(spec.count))]
+    if spec.disk_gb is not None:
+        out.append(CostComponent("disk", PriceKey.of("aws", "ebs", "storage", spec.region,
+                                                      volume_type="gp3"),
+                                 "GB", "month", D(spec.disk_gb)))
+    egress = usage.get("egress_gb")
+    out.append(CostComponent("egress", PriceKey.of("aws", "data_transfer", "egress", spec.region),
+                             "GB", "month", egress, missing=None if egress is not None else "usage",
+                             reason=None if egress is not None else "usage egress_gb not given"))
+    return out
+
+
+REGISTRY = CostRegistry(models={"fake_vm": CostModel("fake_vm", extract, components)},
+                        free_types=frozenset({"fake_role"}))
+
+
+def change(address: str, action: str, before: dict | None, after: dict | None,
+           unknown=frozenset(), rtype: str = "fake_vm") -> ResourceChange:
+    return ResourceChange(address=address, type=rtype, name=address.split(".")[-1],
+                          provider="aws", action=action, before=before, after=after,
+                          region="us-east-1", unknown_paths=frozenset(unknown))
+
+
+def run(*changes: ResourceChange, usage: Usage = Usage()):
+    cs = ChangeSet("terraform-plan", "plan.json", tuple(changes))
+    return estimate(cs, catalog=FakeCatalog(), usage=usage, registry=REGISTRY)
+
+
+def test_create_with_usage_prices_every_component():
+    usage = Usage(exact={"fake_vm.a": {"egress_gb": D(20480), "hours_per_month": D(100)}})
+    est = run(change("fake_vm.a", "create", None,
+                     {"instance_type": "p5.48xlarge", "count": 2, "disk_gb": 1000}), usage=usage)
+    r = est.resources[0]
+    assert r.status == "priced"
+    # 2 x 55.04 $/h for 100 h, 1000 GB x 0.08, egress 10240 x 0.09 + 10240 x 0.085
+    egress = D(10240) * D("0.09") + D(10240) * D("0.085")
+    assert r.after.monthly == D("110.08") * 100 + D(80) + egress
+    assert r.after.hourly == D("110.08") + (D(80) + egress) / 730
+    assert r.after.gpus == {"NVIDIA H100": 16}
+    assert r.hourly_delta == r.after.hourly
+
+
+def test_missing_usage_is_depends_on_usage_not_zero():
+    est = run(change("fake_vm.a", "create", None, {"instance_type": "g5.xlarge"}))
+    r = est.resources[0]
+    assert r.status == "usage-needed"
+    egress = [c for c in r.after.components if c.name == "egress"][0]
+    assert egress.status == "usage-needed" and egress.hourly is None
+    assert r.after.hourly == D("1.006")  # the priced part only
+
+
+def test_unknown_instance_type_is_unknown_not_zero():
+    est = run(change("fake_vm.a", "create", None, {"instance_type": None},
+                     unknown={("instance_type",)}))
+    r = est.resources[0]
+    assert r.status == "unknown"
+    assert r.after.hourly is None and r.hourly_delta is None
+    assert "instance_type is known after apply" in r.after.reasons[0]
+    t = totals(est)
+    assert t.hourly.delta == 0 and t.incomplete == (r,)
+
+
+def test_missing_price_is_unpriced_and_never_a_saving():
+    est = run(change("fake_vm.a", "replace", {"instance_type": "g5.xlarge"},
+                     {"instance_type": "p5e.48xlarge"}))
+    r = est.resources[0]
+    assert r.status == "unpriced"
+    assert r.before.hourly is not None and r.after.hourly is None
+    assert r.hourly_delta is None
+    assert "no price for" in r.after.reasons[0]
+    assert totals(est).hourly.delta == 0
+
+
+def test_delete_is_a_negative_delta_and_free_types_are_free():
+    est = run(change("fake_vm.a", "delete", {"instance_type": "g5.xlarge", "count": 3}, None),
+              change("fake_role.r", "create", None, {"name": "x"}, rtype="fake_role"),
+              change("other_thing.x", "create", None, {}, rtype="other_thing"))
+    vm, role, other = est.resources
+    assert vm.hourly_delta == D("-3.018")
+    assert role.status == "free" and role.hourly_delta == 0
+    assert other.status == "unsupported" and other.hourly_delta is None
+    assert totals(est).gpus_delta == {"NVIDIA A10G": -3}
+
+
+def test_no_op_costs_the_same_on_both_sides():
+    attrs = {"instance_type": "g5.xlarge"}
+    r = run(change("fake_vm.a", "no-op", attrs, attrs)).resources[0]
+    assert r.before is r.after and r.hourly_delta == 0
+
+
+def test_data_sources_are_not_priced():
+    data = ResourceChange(address="data.fake_vm.a", type="fake_vm", name="a", provider="aws",
+                          action="read", before=None, after={}, mode="data")
+    assert run(data).resources == ()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["create", "delete", "update", "no-op"]),
+                          st.integers(0, 50), st.integers(0, 50)), max_size=20))
+def test_totals_add_up(rows):
+    changes = []
+    for i, (action, before_n, after_n) in enumerate(rows):
+        before = {"instance_type": "g5.xlarge", "count": before_n}
+        after = {"instance_type": "g5.xlarge", "count": after_n if action != "no-op" else before_n}
+        changes.append(change(f"fake_vm.r{i}", action,
+                              None if action == "create" else before,
+                              None if action == "delete" else after))
+    est = run(*changes)
+    t = totals(est)
+    assert t.hourly.delta == t.hourly.after - t.hourly.before
+    assert t.monthly.delta == sum((r.monthly_delta for r in est.resources), D(0))
+    for r in est.resources:
+        assert r.hourly_delta == ((r.after.hourly if r.after else 0)
+                                  - (r.before.hourly if r.before else 0))
+
+
+@pytest.mark.parametrize("value,text", [
+    (D("55.04"), "55.04"), (D("0.045"), "0.045"), (D("40179.2"), "40179.20"),
+    (D("1E+1"), "10.00"), (D("0.0000004"), "0.00"), (D("-0.0000001"), "0.00"),
+    (D("2.1234567"), "2.123457"), (None, None)])
+def test_money_strings(value, text):
+    assert money(value) == text
