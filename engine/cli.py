@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CostwardenError as exc:
         print(f"costwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return exc.exit_code
+    except SystemExit as exc:  # argparse --version / --help
+        return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from .errors import InputError
 from .model import ChangeSet, Estimate
 
 
@@ -23,13 +24,20 @@ def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
 
 def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:
     """Read the change at `path` and price it before and after."""
-    from pricing_catalog import load_catalog
-
     from .estimate import estimate
     from .usage import load_usage
 
     changeset = read_input(path, options)
     usage = load_usage(options.usage_file, default_region=options.default_region)
-    catalog = load_catalog(options.price_books)
-    return estimate(changeset, catalog=catalog, usage=usage)
+    return estimate(changeset, catalog=load_prices(options.price_books), usage=usage)
+
+
+def load_prices(price_books: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """The bundled catalog with the user's price books; their errors exit 2."""
+    from pricing_catalog import CatalogError, load_catalog
+
+    try:
+        return load_catalog(price_books)
+    except CatalogError as exc:
+        raise InputError(exc.file, exc.message, line=exc.line, where=exc.where) from None
 

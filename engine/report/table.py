@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..model import Estimate, ResourceCost
-from .summary import money, totals
+from .summary import totals
 
 _ACTION_MARK = {"create": "+ create", "delete": "- delete", "update": "~ update",
                 "replace": "± replace", "no-op": "  no-op", "read": "  read"}
@@ -32,20 +32,25 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
     lines.append("")
     header = ("Resource", "Action", "$/h before → after", "Δ $/h", "Δ $/month", "GPUs")
     body = [(_label(r), _ACTION_MARK.get(r.change.action, r.change.action), _before_after(r),
-             _signed(r.hourly_delta), _signed(r.monthly_delta), _gpu_cell(r))
+             _signed(r.hourly_delta), _signed(r.monthly_delta, monthly), _gpu_cell(r))
             for r in priced_rows]
     if body:
         lines.extend(_grid(header, body, right=(2, 3, 4)))
     else:
         lines.append("No priced resources in this change.")
     lines.append("")
-    lines.append(f"Hourly:  {money(t.hourly.before)} → {money(t.hourly.after)} $/h   "
+    lines.append(f"Hourly:  {hourly(t.hourly.before)} → {hourly(t.hourly.after)} $/h   "
                  f"Δ {_signed(t.hourly.delta)} $/h")
-    lines.append(f"Monthly: {money(t.monthly.before)} → {money(t.monthly.after)} $/month   "
-                 f"Δ {_signed(t.monthly.delta)} $/month (730 h unless usage says otherwise)")
+    lines.append(f"Monthly: {monthly(t.monthly.before)} → {monthly(t.monthly.after)} $/month   "
+                 f"Δ {_signed(t.monthly.delta, monthly)} $/month "
+                 "(730 h unless usage says otherwise)")
     gpu_delta = {m: d for m, d in t.gpus_delta.items() if d}
     if gpu_delta:
         lines.append("GPUs:    " + ", ".join(f"{d:+d} × {m}" for m, d in gpu_delta.items()))
+    runs = [r for r in estimate.resources if r.cost_per_run is not None]
+    for r in runs:
+        lines.append(f"Per run: {r.address}: {monthly(r.cost_per_run)} $ "
+                     f"({hourly(r.after.hourly)} $/h × {r.run_hours} h)")  # type: ignore[union-attr]
     counts = ", ".join(f"{n} {s}" for s, n in t.by_status.items())
     lines.append(f"Resources: {len(estimate.resources)} ({counts})")
     if t.incomplete:
@@ -90,14 +95,27 @@ def _before_after(r: ResourceCost) -> str:
             return absent
         if s.hourly is None:
             return s.status
-        return money(s.hourly) or ""
+        return hourly(s.hourly)
     return f"{side(r.before, '-')} → {side(r.after, '-')}"
 
 
-def _signed(value: Decimal | None) -> str:
+def hourly(value: Decimal | None) -> str:
+    """$/h for people: cents above $1, four decimals below."""
     if value is None:
         return "?"
-    text = money(value) or ""
+    return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:,.4f}"
+
+
+def monthly(value: Decimal | None) -> str:
+    return "?" if value is None else f"{value:,.2f}"
+
+
+def _signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
+    if value is None:
+        return "?"
+    text = fmt(value)
+    if text.strip("-0.,") == "":
+        return text.lstrip("-")
     return text if text.startswith("-") else f"+{text}"
 
 

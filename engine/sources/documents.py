@@ -1,0 +1,91 @@
+"""Reading input documents: encoding sniffing and JSON with one-line errors."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # must be tested before UTF-16 LE (same prefix)
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or an InputError naming the file and what is wrong."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(str(path), "is a directory, expected a file")
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "file not found") from None
+    except PermissionError:
+        raise InputError(str(path), "permission denied") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16/32 with BOM; reject binary and empty input."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom):], name
+            break
+    else:
+        # UTF-16 without a BOM shows as NUL bytes next to ASCII; say so rather than "binary".
+        head = data[:64]
+        if len(head) >= 4 and head.count(0) * 4 >= len(head) and (head[0] == 0 or head[1] == 0):
+            raise InputError(file, "looks like UTF-16 text without a byte-order mark; "
+                                   "save it as UTF-8 (or UTF-16 with a BOM)")
+    if not data.strip():
+        raise InputError(file, "file is empty")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(file, f"not valid {encoding.upper()} text (bad byte at offset "
+                               f"{exc.start}); binary file?") from None
+    if "\x00" in text:
+        raise InputError(file, "contains NUL characters; binary file?")
+    if not text.strip():
+        raise InputError(file, "file is empty")
+    return text
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text document whatever its Unicode encoding (BOM sniffed first)."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def parse_json(text: str, file: str) -> Any:
+    """json.loads with a one-line error: file:line: column N: what is wrong."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise json_error(exc, text, file) from None
+    except RecursionError:
+        raise InputError(file, "JSON nesting is too deep") from None
+
+
+def json_error(exc: json.JSONDecodeError, text: str, file: str) -> InputError:
+    what = exc.msg
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        what = f"file ends early (truncated?): {exc.msg}"
+    elif exc.msg == "Extra data":
+        what = "extra data after the JSON document (JSON lines or two documents?)"
+    return InputError(file, f"invalid JSON: {what}", line=exc.lineno,
+                      where=f"column {exc.colno}")
+
+
+def load_json(path: str | Path) -> Any:
+    """Read and parse a JSON document (any supported encoding)."""
+    file = str(path)
+    return parse_json(read_text(path), file)

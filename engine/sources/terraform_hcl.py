@@ -1,0 +1,173 @@
+"""Terraform HCL source: a directory of `.tf` files -> ChangeSet ("terraform-hcl").
+
+What can be known without providers is evaluated (variables, tfvars, locals,
+functions, count/for_each, local modules, provider regions and default tags);
+everything else is UNKNOWN and its attribute paths go to `unknown_paths`, never a
+guess. Remote modules are not read: they are listed in the warnings and their
+resources are absent (the ChangeSet is then marked incomplete).
+
+Every resource is a "create" unless `base` names a second tree: both are read
+and diffed by address (only in base: delete, only in head: create, known
+attributes differ: update, else no-op). Replacement (attributes that force a new
+resource) needs provider schemas and is out of scope: such changes show as updates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from engine.errors import InputError
+from engine.model import ChangeSet, ResourceChange
+from engine.sources.hcl.cache import parse_files, read_text
+from engine.sources.hcl.config import Variable
+from engine.sources.hcl.evaluate import Evaluator
+from engine.sources.hcl.modules import ModuleInstance
+from engine.sources.hcl.parse import HclSyntaxError, parse_expression
+from engine.sources.hcl.reader import Context, resource_changes
+from engine.sources.hcl.values import EvalError, equal
+
+FORMAT = "terraform-hcl"
+__all__ = ["read_hcl", "FORMAT"]
+
+
+def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
+             variables: Mapping[str, str] | None = None, default_region: str | None = None,
+             base: str | Path | None = None) -> ChangeSet:
+    """Read the root module in `directory` (and its local modules) into a ChangeSet.
+
+    Variable precedence, lowest first: defaults, terraform.tfvars(.json),
+    *.auto.tfvars(.json) in lexical order, `var_files` in order, `variables` (-var).
+    """
+    changes, warnings, complete = _read_tree(directory, var_files, variables or {},
+                                             default_region)
+    if base is not None:
+        base_changes, base_warnings, base_complete = _read_tree(
+            base, var_files, variables or {}, default_region)
+        changes = diff(base_changes, changes)
+        warnings += [f"base: {w}" for w in base_warnings]
+        complete = complete and base_complete
+    return ChangeSet(source_format=FORMAT, source_path=str(directory), changes=tuple(changes),
+                     complete=complete, warnings=tuple(warnings))
+
+
+def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
+               default_region: str | None) -> tuple[list[ResourceChange], list[str], bool]:
+    shown = str(directory)
+    root = Path(directory).resolve()
+    if not root.is_dir():
+        raise InputError(shown, "not a directory")
+    if not any(p.is_file() for p in root.glob("*.tf")):
+        raise InputError(shown, "no .tf files in this directory")
+    ctx = Context(root, shown, default_region)
+    ctx.preload(root)
+    cfg = ctx.configs[root]
+    values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)
+    inputs = {name: (lambda v=v: v) for name, v in values.items()}
+    inst = ModuleInstance(ctx, cfg, (), inputs, {})
+    changes = list(resource_changes(inst))
+    incomplete = any(" not read: " in w for w in ctx.warnings)
+    return changes, ctx.warnings, not incomplete
+
+
+class _ConstScope:
+    """tfvars and -var values: literals and functions, no references."""
+
+    def ref(self, root: str, attr: str) -> Any:
+        raise EvalError(f"variables may not refer to {root}.{attr}")
+
+    def root(self, name: str) -> Any:
+        raise EvalError(f"variables may not refer to {name!r}")
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        raise EvalError(f"function {name}() is not available here")
+
+
+def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
+                         var_files: Sequence[Path], cli_vars: Mapping[str, str]
+                         ) -> dict[str, Any]:
+    root = ctx.root_dir
+    files: list[Path] = []
+    for name in ("terraform.tfvars", "terraform.tfvars.json"):
+        if (root / name).is_file():
+            files.append(root / name)
+    files += sorted((p for p in root.iterdir() if p.is_file() and
+                     (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))),
+                    key=lambda p: p.name)
+    values: dict[str, Any] = {}
+    for f in files:
+        values.update(_tfvars(f, ctx.shown(f), ctx))
+    for f in var_files:
+        path = Path(f)
+        if not path.is_file():
+            raise InputError(str(f), "variable file not found")
+        values.update(_tfvars(path, str(f), ctx))
+    ev = Evaluator(_ConstScope())
+    for name, text in cli_vars.items():
+        decl = declared.get(name)
+        if decl is not None and _is_complex(decl):
+            try:
+                values[name] = ev.eval(parse_expression(text))
+            except (EvalError, HclSyntaxError) as exc:
+                raise InputError(None, f"-var {name}: {exc}") from None
+        else:
+            values[name] = text  # primitive: converted by the declared type later
+    for name in values:
+        if name not in declared:
+            ctx.warn_once(f"a value is set for undeclared variable {name!r}")
+    return values
+
+
+def _is_complex(decl: Variable) -> bool:
+    t = decl.type
+    return t is not None and not (t[0] == "V" and t[1] in ("string", "number", "bool"))
+
+
+def _tfvars(path: Path, shown: str, ctx: Context) -> dict[str, Any]:
+    if path.name.endswith(".json"):
+        _, text = read_text(path, shown)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(shown, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        if not isinstance(data, dict):
+            raise InputError(shown, "a variables file must hold a JSON object")
+        return data
+    body = parse_files([(path, shown)])[0]
+    ev = Evaluator(_ConstScope())
+    out: dict[str, Any] = {}
+    for name, (expr, line) in body["attrs"].items():
+        try:
+            out[name] = ev.eval(expr)
+        except EvalError as exc:
+            raise InputError(shown, f"{name}: {exc}", line=line) from None
+    if body["blocks"]:
+        raise InputError(shown, "blocks are not allowed in a variables file",
+                         line=body["blocks"][0][3])
+    return out
+
+
+def diff(base: Sequence[ResourceChange], head: Sequence[ResourceChange]) -> list[ResourceChange]:
+    """Pair two readings of a configuration by address."""
+    before = {c.address: c for c in base}
+    out: list[ResourceChange] = []
+    for c in head:
+        old = before.get(c.address)
+        if old is None:
+            out.append(c)
+            continue
+        same = (equal(old.after, c.after) and old.unknown_paths == c.unknown_paths
+                and old.tags_after == c.tags_after and old.region == c.region)
+        action = "no-op" if same else "update"
+        out.append(dataclasses.replace(c, action=action, actions=(action,), before=old.after,
+                                       tags_before=old.tags_after))
+    head_addresses = {c.address for c in head}
+    for c in base:
+        if c.address not in head_addresses:
+            out.append(dataclasses.replace(
+                c, action="delete", actions=("delete",), before=c.after, after=None,
+                tags_before=c.tags_after, tags_after=None, unknown_paths=frozenset(),
+                unknown_tag_keys=frozenset()))
+    return out
