@@ -171,20 +171,21 @@ class _Pricer:
         if not priced:
             return SideCost(status="free", hourly=ZERO, monthly=ZERO, gpus=gpus,
                             gpus_known=gpus_known)
-        for bad in ("unknown", "unpriced"):
-            if bad in statuses:
-                return SideCost(status=bad, hourly=None, monthly=None,  # type: ignore[arg-type]
-                                components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
-                                reasons=reasons)
+        if "unpriced" in statuses:  # a missing price is never estimated, even in part
+            return SideCost(status="unpriced", hourly=None, monthly=None,
+                            components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
+                            reasons=reasons)
         known = [p for p in priced if p.status == "priced"]
-        status: CostStatus = "usage-needed" if "usage-needed" in statuses else "priced"
-        if not known:  # nothing but usage-based parts: depends on usage, not $0
+        status: CostStatus = ("unknown" if "unknown" in statuses
+                              else "usage-needed" if "usage-needed" in statuses else "priced")
+        complete = "unknown" not in statuses
+        if not known:  # nothing priced: unknown or depends on usage, never $0
             return SideCost(status=status, hourly=None, monthly=None, components=tuple(priced),
-                            gpus=gpus, gpus_known=gpus_known, reasons=reasons)
+                            gpus=gpus, gpus_known=gpus_known, reasons=reasons, complete=complete)
         return SideCost(status=status, hourly=sum((p.hourly for p in known), ZERO),  # type: ignore[misc]
                         monthly=sum((p.monthly for p in known), ZERO),  # type: ignore[misc]
                         components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
-                        reasons=reasons)
+                        reasons=reasons, complete=complete)
 
     def _gpus(self, components: Iterable[CostComponent]) -> tuple[dict[str, int], bool]:
         gpus: dict[str, int] = {}

@@ -139,6 +139,9 @@ class SideCost:
     gpus: Mapping[str, int] = field(default_factory=dict)  # GPU model -> count
     gpus_known: bool = True
     reasons: tuple[str, ...] = ()
+    # False when some component's quantity is known only after apply: the
+    # figures are then the known part only, a lower bound.
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,11 @@ class ResourceCost:
                       self.before, self.after)
 
     @property
+    def partial(self) -> bool:
+        """Some figure of this resource is a lower bound (see SideCost.complete)."""
+        return any(s is not None and not s.complete for s in (self.before, self.after))
+
+    @property
     def cost_per_run(self) -> Decimal | None:
         if self.run_hours is None or self.after is None or self.after.hourly is None:
             return None
@@ -174,10 +182,18 @@ class ResourceCost:
 
 def _delta(before: Decimal | None, after: Decimal | None,
            before_side: SideCost | None, after_side: SideCost | None) -> Decimal | None:
-    """after - before, where an absent side counts as zero and an unknown side as unknown."""
+    """after - before, where an absent side counts as zero and an unknown side as unknown.
+
+    A side known only in part (a lower bound) gives a delta only when the other
+    side is absent (a create or a delete) or is the very same cost (no-op);
+    comparing a lower bound with a full figure could invent a saving.
+    """
     if before_side is not None and before is None:
         return None
     if after_side is not None and after is None:
+        return None
+    if before_side is not None and after_side is not None and before_side is not after_side \
+            and not (before_side.complete and after_side.complete):
         return None
     return (after or Decimal(0)) - (before or Decimal(0))
 

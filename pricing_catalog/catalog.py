@@ -11,6 +11,10 @@ from typing import Iterable, Mapping
 from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey
 
 
+# attribute -> catch-all value used when no record has the exact value
+FALLBACK_VALUES: Mapping[str, str] = MappingProxyType({"destination": "other"})
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a group of prices comes from (one entry of a data file's `sources`)."""
@@ -95,8 +99,23 @@ class Catalog:
         return (self._prices[k] for k in sorted(self._prices, key=_sort_key))
 
     def lookup(self, key: PriceKey) -> Price | None:
-        """The price for exactly this key, or None (report it as unpriced, never as $0)."""
-        return self._prices.get(key)
+        """The price for this key, or None (report it as unpriced, never as $0).
+
+        An attribute listed in `FALLBACK_VALUES` that has no exact record falls
+        back to its catch-all value (a transfer to a region not listed is priced
+        at the `other` rate).
+        """
+        price = self._prices.get(key)
+        if price is not None or not key.attributes:
+            return price
+        for name, catch_all in FALLBACK_VALUES.items():
+            value = key.attribute(name)
+            if value is not None and value != catch_all:
+                attrs = tuple((k, catch_all if k == name else v) for k, v in key.attributes)
+                price = self._prices.get(dataclasses.replace(key, attributes=attrs))
+                if price is not None:
+                    return price
+        return None
 
     def instance(self, instance_type: str) -> InstanceInfo | None:
         """Hardware facts of an EC2 or SageMaker type; ml.X shares X's hardware."""

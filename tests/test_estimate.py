@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from engine.costs.base import CostComponent, CostModel, CostRegistry, SideView
+from engine.costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
 from engine.estimate import estimate
 from engine.model import CatalogInfo, ChangeSet, ResourceChange
 from engine.report.summary import money, totals
@@ -58,8 +58,12 @@ class Spec:
 
 
 def extract(view: SideView) -> Spec:
-    return Spec(view.require("instance_type"), int(view.get("count", default=1)),
-                view.get("disk_gb"), view.region)
+    try:
+        disk = view.get("disk_gb")
+    except UnknownAttribute:
+        disk = -1  # known after apply
+    return Spec(view.require("instance_type"), int(view.get("count", default=1)), disk,
+                view.region)
 
 
 def components(spec: Spec, usage) -> list[CostComponent]:
@@ -67,9 +71,12 @@ def components(spec: Spec, usage) -> list[CostComponent]:
                                                   instance_type=spec.instance_type),
                          "hours", "hour", D(spec.count))]
     if spec.disk_gb is not None:
+        known = spec.disk_gb >= 0
         out.append(CostComponent("disk", PriceKey.of("aws", "ebs", "storage", spec.region,
                                                       volume_type="gp3"),
-                                 "GB", "month", D(spec.disk_gb)))
+                                 "GB", "month", D(spec.disk_gb) if known else None,
+                                 missing=None if known else "unknown",
+                                 reason=None if known else "disk_gb known after apply"))
     egress = usage.get("egress_gb")
     out.append(CostComponent("egress", PriceKey.of("aws", "data_transfer", "egress", spec.region),
                              "GB", "month", egress, missing=None if egress is not None else "usage",
@@ -125,6 +132,22 @@ def test_unknown_instance_type_is_unknown_not_zero():
     assert "instance_type is known after apply" in r.after.reasons[0]
     t = totals(est)
     assert t.hourly.delta == 0 and t.incomplete == (r,)
+
+
+def test_unknown_component_gives_a_lower_bound_on_create_only():
+    # the disk size is known only after apply; the instance hours are known
+    create = run(change("fake_vm.a", "create", None,
+                        {"instance_type": "g5.xlarge", "disk_gb": None},
+                        unknown={("disk_gb",)}), usage=Usage(defaults={"fake_vm": {
+                            "egress_gb": D(0)}}))
+    r = create.resources[0]
+    assert r.status == "unknown" and r.partial
+    assert r.after.hourly == D("1.006") and r.hourly_delta == D("1.006")
+    assert totals(create).incomplete == (r,) and totals(create).hourly.delta == D("1.006")
+    replace = run(change("fake_vm.a", "replace", {"instance_type": "p5.48xlarge"},
+                         {"instance_type": "g5.xlarge", "disk_gb": None},
+                         unknown={("disk_gb",)}))
+    assert replace.resources[0].hourly_delta is None  # never an invented saving
 
 
 def test_missing_price_is_unpriced_and_never_a_saving():

@@ -57,6 +57,7 @@ def resource_document(r: ResourceCost) -> dict[str, Any]:
         "module": c.module or None,
         "action": c.action,
         "status": r.status,
+        "partial": r.partial,
         "hourly": {"before": _side_money(r.before, "hourly"),
                    "after": _side_money(r.after, "hourly"), "delta": money(r.hourly_delta)},
         "monthly": {"before": _side_money(r.before, "monthly"),

@@ -2,8 +2,10 @@
 
 `before`/`after` add up the sides whose cost is known; `delta` adds up the
 resources whose delta is known (both sides known, or one side absent). A
-resource with an unknown or unpriced side is left out of the delta and counted
-in `incomplete`, so an unknown never shows as a saving.
+resource with an unknown or unpriced side is left out of the delta, and one
+known only in part (a created resource with a size known after apply) counts
+with its known part; both are listed in `incomplete`, so an unknown never shows
+as a saving.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class Totals:
     gpus_after: dict[str, int]
     by_status: dict[str, int]
     by_action: dict[str, int]
-    incomplete: tuple[ResourceCost, ...]  # resources left out of the delta
+    incomplete: tuple[ResourceCost, ...]  # left out of the delta, or counted in part
     gpus_unknown: tuple[ResourceCost, ...] = field(default=())
 
     @property
@@ -65,9 +67,11 @@ def totals(estimate: Estimate) -> Totals:
         dh, dm = r.hourly_delta, r.monthly_delta
         if dh is None or dm is None:
             incomplete.append(r)
-        else:
-            hd += dh
-            md += dm
+            continue
+        if r.partial:
+            incomplete.append(r)  # counted, but only its known part
+        hd += dh
+        md += dm
     return Totals(
         hourly=Money(hb, ha, hd), monthly=Money(mb, ma, md),
         gpus_before=dict(sorted(gpus_before.items())), gpus_after=dict(sorted(gpus_after.items())),

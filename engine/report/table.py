@@ -54,8 +54,8 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in t.by_status.items())
     lines.append(f"Resources: {len(estimate.resources)} ({counts})")
     if t.incomplete:
-        lines.append(f"Δ leaves out {len(t.incomplete)} resource(s) whose cost is not known "
-                     "(see below): it is not a complete figure.")
+        lines.append(f"Δ is not complete: {len(t.incomplete)} resource(s) are left out or "
+                     "counted only in part (≥), see below.")
     for status, title in _SECTIONS:
         group = [r for r in estimate.resources if r.status == status]
         if not group:
@@ -95,7 +95,7 @@ def _before_after(r: ResourceCost) -> str:
             return absent
         if s.hourly is None:
             return s.status
-        return hourly(s.hourly)
+        return ("≥" if not s.complete else "") + hourly(s.hourly)
     return f"{side(r.before, '-')} → {side(r.after, '-')}"
 
 

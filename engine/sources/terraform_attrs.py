@@ -118,9 +118,12 @@ def effective_tags(provider: str, values: Any, unknown: Any,
     missing = set()
     if merged_field and u.get(merged_field) is True:
         missing.add("*")
-    if not defaults_known:
+    # Provider default tags reach only resources that have the merged attribute
+    # (AWS `tags_all`): an aws_autoscaling_group's `tag` blocks never get them.
+    takes_defaults = merged_field is None or merged_field in values or merged_field in u
+    if takes_defaults and not defaults_known:
         missing.add("*")
-    elif isinstance(defaults, dict):
+    elif takes_defaults and isinstance(defaults, dict):
         tags.update(_tag_map(defaults) or {})
     for field in own_fields:
         value = values.get(field)

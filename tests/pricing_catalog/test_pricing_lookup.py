@@ -184,3 +184,17 @@ def test_bad_date(data_copy: Path) -> None:
 def test_empty_data_dir(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="no catalog data files"):
         load_catalog(data_dir=tmp_path)
+
+
+def test_inter_region_destination_falls_back_to_other() -> None:
+    from pricing_catalog import PriceKey, load_catalog
+
+    catalog = load_catalog()
+    exact = catalog.lookup(PriceKey.of("aws", "data_transfer", "inter_region", "us-east-1",
+                                       destination="us-east-2"))
+    other = catalog.lookup(PriceKey.of("aws", "data_transfer", "inter_region", "us-east-1",
+                                       destination="eu-west-1"))
+    assert exact is not None and str(exact.price) == "0.01"
+    assert other is not None and str(other.price) == "0.02"
+    assert catalog.lookup(PriceKey.of("aws", "data_transfer", "inter_region", "mars-1",
+                                      destination="eu-west-1")) is None

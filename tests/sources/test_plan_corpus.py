@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_file
+from support import corpus_file
 from engine.errors import InputError
 from engine.sources import read_changeset
 

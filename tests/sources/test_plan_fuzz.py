@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import corpus_file
+from support import corpus_file
 from engine.errors import InputError
 from engine.model import ChangeSet
 from engine.sources import read_changeset

@@ -93,6 +93,15 @@ def test_default_tags_merged_when_tags_all_unknown() -> None:
     assert "*" in c.unknown_tag_keys
 
 
+def test_default_tags_do_not_reach_autoscaling_group_tag_blocks() -> None:
+    # aws_autoscaling_group has no tags_all: provider default tags never apply to it.
+    after = {"tag": [{"key": "Name", "value": "w", "propagate_at_launch": True}]}
+    doc = plan(rc("aws_autoscaling_group.g", ["create"], after=after),
+               configuration=_aws_config({"constant_value": {"team": "ml"}}))
+    (c,) = read_plan(doc, "p.json").changes
+    assert c.tags_after == {"Name": "w"} and not c.unknown_tag_keys
+
+
 def test_tags_before_and_after_on_update() -> None:
     before = {"tags": {"a": "1"}, "tags_all": {"a": "1", "d": "x"}}
     after = {"tags": {"a": "2", "n": 5, "b": True}, "tags_all": {"a": "2", "d": "x", "n": 5, "b": True}}

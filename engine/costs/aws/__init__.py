@@ -1,0 +1,1 @@
+"""AWS cost models, one module per resource type or small family."""

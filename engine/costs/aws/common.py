@@ -1,0 +1,189 @@
+"""Helpers shared by the AWS cost models: soft reads, EBS volumes, instance keys, usage.
+
+Only the `read_*` functions look at attribute names; the `*_components`
+functions are pure and build `CostComponent`s from specs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_CEILING, Decimal
+from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
+
+from pricing_catalog.keys import PriceKey
+
+from ..base import CostComponent, SideView, UnknownAttribute, _path_str
+
+T = TypeVar("T")
+ZERO = Decimal(0)
+GB_MONTH = "GB-month"
+
+# EBS baselines included in the gp3 storage price (AWS EBS pricing page).
+GP3_FREE_IOPS = Decimal(3000)
+GP3_FREE_THROUGHPUT = Decimal(125)
+PROVISIONED_IOPS_TYPES = frozenset({"io1", "io2"})
+
+TENANCY = {"default": "shared", "dedicated": "dedicated", "host": "host"}
+
+
+def soft(read: Callable[..., T], *path: str | int) -> tuple[T | None, str | None]:
+    """Call `read(*path)`; on an unknown value return (None, reason) instead of raising."""
+    try:
+        return read(*path), None
+    except UnknownAttribute as exc:
+        return None, str(exc)
+
+
+def dec(value: Any) -> Decimal | None:
+    """A Decimal from a plan number or numeric string, None when absent or not numeric."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def first_related(view: SideView, resource_type: str, ref_attr: str, what: str) -> SideView:
+    """The single related view, or UnknownAttribute saying it is not in this change."""
+    found = view.related(resource_type, ref_attr)
+    if not found:
+        raise UnknownAttribute((ref_attr,), f"not resolvable: {what} not in this change")
+    return found[0]
+
+
+# --- EBS volumes --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSpec:
+    """One EBS volume. None fields are unknown; `unknown` says why."""
+
+    label: str  # "root", "/dev/sdf", "volume"
+    volume_type: str | None
+    size_gb: Decimal | None
+    iops: Decimal | None = None
+    throughput: Decimal | None = None
+    unknown: str | None = None
+    note: str | None = None  # an assumption the price rests on
+
+
+def read_volume(view: SideView, path: tuple[str | int, ...], label: str, *,
+                size_attr: str = "volume_size", type_attr: str = "volume_type") -> VolumeSpec:
+    """A volume from a block such as root_block_device[0] or block_device_mappings[0].ebs[0].
+
+    No defaults: a size or type the plan does not give is unknown (for root and
+    launch-template volumes both come from the AMI or its snapshot).
+    """
+    reasons: list[str] = []
+
+    def field(attr: str, needed: bool = True) -> Any:
+        value, why = soft(view.get, *path, attr)
+        if why and needed:
+            reasons.append(why)
+        return value
+
+    vtype = text(field(type_attr))
+    size = dec(field(size_attr))
+    # An unknown gp3 iops/throughput is the computed baseline when not configured.
+    iops = dec(field("iops", needed=False))
+    throughput = dec(field("throughput", needed=False))
+    missing = [n for n, v in ((size_attr, size), (type_attr, vtype)) if v is None]
+    unknown = None
+    if missing:
+        unknown = "; ".join(reasons) if reasons else (
+            f"{_path_str(path)} does not set {' and '.join(missing)} (it comes from the AMI)")
+    return VolumeSpec(label, vtype, size, iops, throughput, unknown)
+
+
+def unknown_volume(label: str, why: str) -> VolumeSpec:
+    return VolumeSpec(label, None, None, unknown=why)
+
+
+def volume_components(vol: VolumeSpec, region: str | None, count: Decimal | None = Decimal(1),
+                      prefix: str = "") -> tuple[CostComponent, ...]:
+    """Storage, and provisioned IOPS/throughput above the baseline, for `count` volumes."""
+    name = f"{prefix}{vol.label} storage ({vol.volume_type or 'type unknown'})"
+    vtype = vol.volume_type or "unknown"
+    storage_key = PriceKey.of("aws", "ebs", "storage", region, volume_type=vtype)
+    if vol.volume_type is None or vol.size_gb is None or count is None:
+        why = vol.unknown or "instance count is unknown"
+        return (CostComponent(name, storage_key, GB_MONTH, "month", None, "unknown", why),)
+    out = [CostComponent(name, storage_key, GB_MONTH, "month", vol.size_gb * count,
+                         reason=vol.note)]
+    iops_name = f"{prefix}{vol.label} provisioned IOPS ({vtype})"
+    iops_key = PriceKey.of("aws", "ebs", "iops", region, volume_type=vtype)
+    if vtype == "gp3":
+        # An unset gp3 iops/throughput is computed by AWS as the included baseline.
+        if vol.iops is not None and vol.iops > GP3_FREE_IOPS:
+            out.append(CostComponent(iops_name, iops_key, "IOPS-month", "month",
+                                     (vol.iops - GP3_FREE_IOPS) * count))
+        if vol.throughput is not None and vol.throughput > GP3_FREE_THROUGHPUT:
+            out.append(CostComponent(
+                f"{prefix}{vol.label} provisioned throughput (gp3)",
+                PriceKey.of("aws", "ebs", "throughput", region, volume_type="gp3"),
+                "MBps-month", "month", (vol.throughput - GP3_FREE_THROUGHPUT) * count))
+    elif vtype in PROVISIONED_IOPS_TYPES:
+        if vol.iops is None:
+            out.append(CostComponent(iops_name, iops_key, "IOPS-month", "month", None,
+                                     "unknown", f"{vtype} iops is known after apply or not set"))
+        else:
+            out.append(CostComponent(iops_name, iops_key, "IOPS-month", "month",
+                                     vol.iops * count))
+    return tuple(out)
+
+
+# --- instances ----------------------------------------------------------------
+
+
+def instance_key(region: str | None, instance_type: str, tenancy: str = "shared",
+                 purchase_option: str = "on_demand") -> PriceKey:
+    # Linux is assumed: the catalog holds Linux prices only (the AMI is not in the plan).
+    return PriceKey.of("aws", "ec2", "instance", region, purchase_option,
+                       instance_type=instance_type, tenancy=tenancy, os="linux")
+
+
+def sagemaker_key(region: str | None, instance_type: str, component: str) -> PriceKey:
+    return PriceKey.of("aws", "sagemaker", "instance", region,
+                       instance_type=instance_type, component=component)
+
+
+def read_tenancy(view: SideView, *path: str | int) -> tuple[str, bool]:
+    """(tenancy price attribute, whether the plan gives it).
+
+    Unset or known after apply (aws_instance.tenancy is computed, so every new
+    instance shows it unknown) means the VPC's instance_tenancy, which is
+    "default" unless the VPC was made dedicated: shared is assumed.
+    """
+    value, _ = soft(view.get, *path)
+    if value is None:
+        return "shared", False
+    return TENANCY.get(str(value), str(value)), True
+
+
+def ceil_int(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+# --- usage ----------------------------------------------------------------------
+
+
+def usage_component(name: str, key: PriceKey, unit: str, usage: Mapping[str, Decimal],
+                    usage_key: str, *, scale: Decimal = Decimal(1),
+                    per: Literal["hour", "month"] = "month") -> CostComponent:
+    """A usage-based component: quantity = usage[usage_key] / scale, or usage needed."""
+    value = usage.get(usage_key)
+    if value is None:
+        return CostComponent(name, key, unit, per, None, "usage",
+                             f"set usage '{usage_key}' to price it")
+    return CostComponent(name, key, unit, per, Decimal(value) / scale)
+
+
+def with_notes(component: CostComponent, notes: Sequence[str]) -> CostComponent:
+    """`component` with the spec's notes (assumptions the price rests on) added to its reason."""
+    parts = [p for p in (component.reason, *notes) if p]
+    return replace(component, reason="; ".join(parts) if parts else None)

@@ -1,0 +1,103 @@
+"""aws_instance and aws_spot_instance_request: one instance plus its EBS volumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Mapping
+
+from ..base import CostComponent, CostModel, SideView, UnknownAttribute
+from .common import (VolumeSpec, instance_key, read_tenancy, soft, volume_components,
+                     with_notes)
+from .launch import LaunchSpec, read_instance_volumes, read_launch_template
+from .network import public_ipv4
+
+PURCHASE_LABEL = {"on_demand": "on-demand", "spot": "spot"}
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSpec:
+    region: str | None
+    instance_type: str
+    tenancy: str  # "shared" | "dedicated" | "host"
+    purchase_option: str  # "on_demand" | "spot"
+    volumes: tuple[VolumeSpec, ...]
+    notes: tuple[str, ...] = ()
+    public_ipv4: bool = False  # associate_public_ip_address set true
+
+
+def _template(view: SideView) -> tuple[bool, LaunchSpec | None]:
+    """(has a launch_template block, the template read through `related` if found)."""
+    block, _ = soft(view.block, "launch_template")
+    if block is None:
+        return False, None
+    found = view.related("aws_launch_template", "launch_template")
+    return True, (read_launch_template(found[0]) if found else None)
+
+
+def extract_instance(view: SideView) -> InstanceSpec:
+    notes: list[str] = []
+    has_template, template = _template(view)
+    itype, why = soft(view.get, "instance_type")
+    if itype is None and template is not None and template.instance_type:
+        # With a launch template the plan shows instance_type as known after apply.
+        itype = template.instance_type
+        notes.append(f"instance type from {template.source}")
+    if itype is None:
+        if has_template and template is None:
+            raise UnknownAttribute(("launch_template",),
+                                   "not resolvable: launch template not in this change")
+        if template is not None:
+            raise UnknownAttribute(("instance_type",), template.instance_type_why or "not set")
+        raise UnknownAttribute(("instance_type",), "known after apply" if why else "not set")
+
+    purchase = "on_demand"
+    market, _ = soft(view.block, "instance_market_options")
+    if market is not None:
+        mtype, mwhy = soft(view.get, "instance_market_options", 0, "market_type")
+        if mwhy:
+            raise UnknownAttribute(("instance_market_options", 0, "market_type"))
+        purchase = "spot" if str(mtype).lower() == "spot" else "on_demand"
+    elif template is not None:
+        purchase = template.purchase_option
+
+    tenancy, given = read_tenancy(view, "tenancy")
+    if not given and template is not None:
+        tenancy = template.tenancy
+    volumes = read_instance_volumes(view)
+    if template is not None and len(volumes) == 1 and volumes[0].volume_type is None:
+        volumes = template.volumes  # the plan leaves the volumes to the template
+    # Unset (known after apply) leaves it to the subnet's map_public_ip_on_launch: not priced.
+    public, _ = soft(view.get, "associate_public_ip_address")
+    return InstanceSpec(view.region, str(itype), tenancy, purchase, volumes, tuple(notes),
+                        public is True)
+
+
+def extract_spot_request(view: SideView) -> InstanceSpec:
+    spec = extract_instance(view)
+    price, _ = soft(view.get, "spot_price")
+    note = (f"spot_price {price} is a bid cap; priced at the catalog spot price"
+            if price not in (None, "") else "priced at the catalog spot price")
+    return replace(spec, purchase_option="spot", notes=spec.notes + (note,))
+
+
+def instance_components(spec: InstanceSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
+    label = PURCHASE_LABEL.get(spec.purchase_option, spec.purchase_option)
+    compute = CostComponent(
+        f"instance ({spec.instance_type}, {label})",
+        instance_key(spec.region, spec.instance_type, spec.tenancy, spec.purchase_option),
+        "hour", "hour", Decimal(1))
+    out = [with_notes(compute, spec.notes)]
+    if spec.public_ipv4:
+        out.append(public_ipv4(spec.region))
+    for vol in spec.volumes:
+        out.extend(volume_components(vol, spec.region))
+    return tuple(out)
+
+
+MODELS: tuple[CostModel, ...] = (
+    CostModel("aws_instance", extract_instance, instance_components,
+              note="instance hours plus root and EBS block device storage"),
+    CostModel("aws_spot_instance_request", extract_spot_request, instance_components,
+              note="always spot; spot_price is a bid cap, not the price"),
+)

@@ -1,0 +1,120 @@
+"""aws_eks_node_group: desired nodes × the first instance type, plus node disks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from ..base import CostComponent, CostModel, SideView, UnknownAttribute
+from .autoscaling import INSTANCES, read_count, fleet_components
+from .common import VolumeSpec, soft, text, unknown_volume
+from .launch import LaunchSpec, read_launch_template
+
+DEFAULT_INSTANCE_TYPE = "t3.medium"  # EKS CreateNodegroup default without a launch template
+# CreateNodegroup diskSize default: 20 GiB for Linux and Bottlerocket, 50 GiB for Windows.
+DEFAULT_DISK_GB = Decimal(20)
+DEFAULT_WINDOWS_DISK_GB = Decimal(50)
+# The volume type of the launch template EKS generates is not in the plan; gp2 is assumed.
+ASSUMED_DISK_TYPE = "gp2"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeGroupSpec:
+    region: str | None
+    count: Decimal | None
+    count_why: str | None
+    instance_type: str
+    purchase_option: str  # capacity_type SPOT -> "spot"
+    volumes: tuple[VolumeSpec, ...]  # per node
+    notes: tuple[str, ...] = ()
+
+
+def _template(view: SideView) -> tuple[bool, LaunchSpec | None]:
+    block, _ = soft(view.block, "launch_template")
+    if block is None:
+        return False, None
+    found = view.related("aws_launch_template", "launch_template")
+    return True, (read_launch_template(found[0]) if found else None)
+
+
+def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
+    value, why = soft(view.get, "instance_types")
+    if why:
+        return None, why
+    types: list[str] = []
+    for i, _t in enumerate(value or ()):
+        itype, iwhy = soft(view.get, "instance_types", i)
+        if iwhy:
+            return None, iwhy
+        if text(itype):
+            types.append(itype)
+    return types, None
+
+
+def extract_node_group(view: SideView) -> NodeGroupSpec:
+    notes: list[str] = []
+    has_template, template = _template(view)
+    types, types_why = _instance_types(view)
+    if types:
+        itype = types[0]
+        if len(types) > 1:
+            notes.append(f"priced as {itype}, the first of instance_types; others: "
+                         + ", ".join(types[1:]))
+    elif has_template:
+        if template is None:
+            raise UnknownAttribute(("launch_template",),
+                                   "not resolvable: launch template not in this change")
+        if template.instance_type is None:
+            raise UnknownAttribute(("instance_types",), template.instance_type_why or "not set")
+        itype = template.instance_type
+        notes.append(f"instance type from {template.source}")
+    elif types_why:
+        raise UnknownAttribute(("instance_types",))
+    else:
+        itype = DEFAULT_INSTANCE_TYPE
+        notes.append(f"instance_types not set: {DEFAULT_INSTANCE_TYPE}, the EKS default")
+
+    ami, _ = soft(view.get, "ami_type")
+    if str(ami or "").upper().startswith("WINDOWS"):
+        notes.append("Windows nodes priced at the Linux rate (no Windows prices in the catalog)")
+    capacity, _ = soft(view.get, "capacity_type")  # unset: ON_DEMAND (computed by EKS)
+    purchase = "spot" if str(capacity).upper() == "SPOT" else "on_demand"
+
+    count, count_why = read_count(view, ("scaling_config", 0, "desired_size"),
+                                  ("scaling_config", 0, "min_size"),
+                                  ("scaling_config", 0, "max_size"))
+    if has_template:
+        # With a launch template, disks come from it (disk_size must not be set).
+        volumes = template.volumes if template else (
+            unknown_volume("node disk", "launch template not in this change"),)
+    else:
+        volumes = (_node_disk(view),)
+    return NodeGroupSpec(view.region, count, count_why, itype, purchase, volumes, tuple(notes))
+
+
+def _node_disk(view: SideView) -> VolumeSpec:
+    size, why = soft(view.number, "disk_size")
+    if size is not None:
+        return VolumeSpec("node disk", ASSUMED_DISK_TYPE, size,
+                          note=f"{ASSUMED_DISK_TYPE} assumed: the EKS-generated volume type "
+                               "is not in the plan")
+    ami, _ = soft(view.get, "ami_type")
+    windows = str(ami or "").upper().startswith("WINDOWS")
+    default = DEFAULT_WINDOWS_DISK_GB if windows else DEFAULT_DISK_GB
+    return VolumeSpec("node disk", ASSUMED_DISK_TYPE, default,
+                      note=f"disk_size {'known after apply' if why else 'not set'}: "
+                           f"{default} GB (EKS default), {ASSUMED_DISK_TYPE} assumed")
+
+
+def node_group_components(spec: NodeGroupSpec,
+                          usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
+    return fleet_components(spec.region, spec.instance_type, "shared", spec.count,
+                            spec.count_why, spec.purchase_option, None, spec.volumes, usage,
+                            spec.notes)
+
+
+MODELS: tuple[CostModel, ...] = (
+    CostModel("aws_eks_node_group", extract_node_group, node_group_components, (INSTANCES,),
+              note="nodes × first instance type; the EKS control plane is aws_eks_cluster"),
+)

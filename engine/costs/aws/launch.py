@@ -1,0 +1,99 @@
+"""What an instance is launched with: launch templates, launch configurations, block devices.
+
+`aws_launch_template` and `aws_launch_configuration` cost nothing by themselves;
+the instances, groups and node groups that use them read them through these
+functions (`SideView.related`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..base import SideView
+from .common import VolumeSpec, read_tenancy, read_volume, soft, text, unknown_volume
+
+ROOT_FROM_AMI = "the root volume comes from the AMI: its size and type are not in the plan"
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchSpec:
+    """The priced part of a launch template or configuration."""
+
+    source: str  # address of the template/configuration
+    instance_type: str | None
+    instance_type_why: str | None  # why instance_type is None, phrased after "... is"
+    purchase_option: str  # "on_demand" | "spot"
+    tenancy: str
+    volumes: tuple[VolumeSpec, ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_instance_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
+    """root_block_device and ebs_block_device of an instance or launch configuration."""
+    roots, why = soft(view.blocks, "root_block_device")
+    if roots:
+        vols = [read_volume(view, ("root_block_device", 0), "root")]
+    else:
+        # Every instance has a root volume; when the plan does not describe it
+        # (unset, or known after apply) its cost is unknown, not zero.
+        vols = [unknown_volume("root", why or ROOT_FROM_AMI)]
+    # An unknown, empty ebs_block_device list means none configured: volumes the
+    # AMI itself maps are not visible in a plan.
+    extra, _ = soft(view.blocks, "ebs_block_device")
+    for i, block in enumerate(extra or ()):
+        label = text(block.get("device_name")) or f"ebs_block_device[{i}]"
+        vols.append(read_volume(view, ("ebs_block_device", i), label))
+    return tuple(vols)
+
+
+def read_launch_template(view: SideView) -> LaunchSpec:
+    notes: list[str] = []
+    itype, why = soft(view.get, "instance_type")
+    if why:
+        why = f"known after apply in {view.address}"
+    elif itype is None:
+        reqs, _ = soft(view.blocks, "instance_requirements")
+        why = (f"chosen by instance_requirements in {view.address}" if reqs
+               else f"not set in {view.address}")
+    market, market_why = soft(view.block, "instance_market_options")
+    purchase = "on_demand"
+    if market is not None:
+        mtype, mwhy = soft(view.get, "instance_market_options", 0, "market_type")
+        if mwhy:
+            notes.append(f"{mwhy}; on-demand assumed")
+        elif str(mtype).lower() == "spot":
+            purchase = "spot"
+    tenancy, _ = read_tenancy(view, "placement", 0, "tenancy")
+    return LaunchSpec(view.address, itype, why, purchase, tenancy,
+                      _template_volumes(view), tuple(notes))
+
+
+def _template_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
+    mappings, why = soft(view.blocks, "block_device_mappings")
+    if why:
+        return (unknown_volume("block devices", why),)
+    if not mappings:
+        return (unknown_volume("root", ROOT_FROM_AMI),)
+    vols: list[VolumeSpec] = []
+    for i, mapping in enumerate(mappings):
+        if not mapping.get("ebs"):
+            continue  # instance store or no_device: nothing billed separately
+        label = text(mapping.get("device_name")) or f"block_device_mappings[{i}]"
+        vols.append(read_volume(view, ("block_device_mappings", i, "ebs", 0), label))
+    return tuple(vols)
+
+
+def read_launch_configuration(view: SideView) -> LaunchSpec:
+    itype, why = soft(view.get, "instance_type")
+    if why or itype is None:
+        why = f"{'known after apply' if why else 'not set'} in {view.address}"
+    spot_price, spot_why = soft(view.get, "spot_price")
+    notes: list[str] = []
+    if spot_why:
+        notes.append(f"{spot_why}; on-demand assumed")
+    purchase = "spot" if spot_price not in (None, "") else "on_demand"
+    if purchase == "spot":
+        notes.append(f"spot_price {spot_price} is a bid cap; priced at the catalog spot price")
+    tenancy, _ = read_tenancy(view, "placement_tenancy")
+    return LaunchSpec(view.address, itype, why, purchase, tenancy,
+                      read_instance_volumes(view), tuple(notes))

@@ -1,0 +1,136 @@
+"""SageMaker real-time endpoints (via their configuration) and notebook instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from pricing_catalog.keys import PriceKey
+
+from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from .common import (GB_MONTH, first_related, sagemaker_key, soft, text, usage_component,
+                     with_notes)
+
+INFERENCE_SECONDS = UsageField(
+    "monthly_inference_seconds",
+    "compute seconds per month of the endpoint's serverless variant")
+NOTEBOOK_DEFAULT_VOLUME_GB = Decimal(5)  # provider default of volume_size
+
+
+@dataclass(frozen=True, slots=True)
+class VariantSpec:
+    name: str
+    shadow: bool
+    instance_type: str | None  # None for serverless
+    count: Decimal | None  # initial_instance_count; None when unknown
+    count_why: str | None = None
+    memory_mb: str | None = None  # serverless memory_size_in_mb
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSpec:
+    region: str | None
+    config: str  # address of the endpoint configuration
+    variants: tuple[VariantSpec, ...]
+
+
+def _variant(cfg: SideView, attr: str, i: int) -> VariantSpec:
+    path: tuple[str | int, ...] = (attr, i)
+    name = text(cfg.get(*path, "variant_name")) or f"{attr}[{i}]"
+    shadow = attr == "shadow_production_variants"
+    serverless, _ = soft(cfg.block, *path, "serverless_config")
+    if serverless is not None:
+        memory, _ = soft(cfg.get, *path, "serverless_config", 0, "memory_size_in_mb")
+        return VariantSpec(name, shadow, None, None, memory_mb=None if memory is None
+                           else str(memory))
+    itype, why = soft(cfg.get, *path, "instance_type")
+    if itype is None:
+        raise UnknownAttribute(path + ("instance_type",),
+                               f"{'known after apply' if why else 'not set'} in {cfg.address}")
+    count, cwhy = soft(cfg.number, *path, "initial_instance_count")
+    notes: tuple[str, ...] = ()
+    if soft(cfg.block, *path, "managed_instance_scaling")[0] is not None:
+        notes = ("managed instance scaling: priced at initial_instance_count",)
+    if count is None:
+        cwhy = f"initial_instance_count {'is known after apply' if cwhy else 'is not set'}"
+    return VariantSpec(name, shadow, str(itype), count, cwhy, notes=notes)
+
+
+def extract_endpoint(view: SideView) -> EndpointSpec:
+    cfg = first_related(view, "aws_sagemaker_endpoint_configuration", "endpoint_config_name",
+                        "endpoint configuration")
+    variants = [
+        _variant(cfg, attr, i)
+        for attr in ("production_variants", "shadow_production_variants")
+        for i, _v in enumerate(cfg.blocks(attr))
+    ]
+    if not variants:
+        # AWS requires at least one variant: an empty list means the plan does not show it.
+        raise UnknownAttribute(("production_variants",), f"not set in {cfg.address}")
+    return EndpointSpec(view.region, cfg.address, tuple(variants))
+
+
+def endpoint_components(spec: EndpointSpec,
+                        usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
+    out: list[CostComponent] = []
+    serverless = [v for v in spec.variants if v.instance_type is None]
+    for v in spec.variants:
+        label = f"{'shadow ' if v.shadow else ''}variant {v.name}"
+        if v.instance_type is not None:
+            key = sagemaker_key(spec.region, v.instance_type, "hosting")
+            out.append(with_notes(CostComponent(
+                f"hosting {label} ({v.instance_type})", key, "hour", "hour", v.count,
+                None if v.count is not None else "unknown", v.count_why), v.notes))
+            continue
+        key = PriceKey.of("aws", "sagemaker", "serverless_inference", spec.region,
+                          memory_size_mb=v.memory_mb or "unknown")
+        name = f"serverless inference {label} ({v.memory_mb or '?'} MB)"
+        if v.memory_mb is None:
+            out.append(CostComponent(name, key, "second", "month", None, "unknown",
+                                     "serverless memory_size_in_mb is known after apply"))
+        elif len(serverless) > 1:
+            out.append(CostComponent(name, key, "second", "month", None, "usage",
+                                     f"'{INFERENCE_SECONDS.name}' cannot be split between "
+                                     f"{len(serverless)} serverless variants"))
+        else:
+            out.append(usage_component(name, key, "second", usage, INFERENCE_SECONDS.name))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookSpec:
+    region: str | None
+    instance_type: str
+    volume_gb: Decimal | None
+    volume_why: str | None = None
+
+
+def extract_notebook(view: SideView) -> NotebookSpec:
+    itype = view.require("instance_type")
+    size, why = soft(view.number, "volume_size")
+    if size is None and why is None:
+        size = NOTEBOOK_DEFAULT_VOLUME_GB
+    return NotebookSpec(view.region, str(itype), size, why)
+
+
+def notebook_components(spec: NotebookSpec,
+                        usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
+    storage_key = PriceKey.of("aws", "sagemaker", "ml_storage", spec.region)
+    return (
+        CostComponent(f"notebook ({spec.instance_type})",
+                      sagemaker_key(spec.region, spec.instance_type, "notebook"),
+                      "hour", "hour", Decimal(1)),
+        CostComponent("ML storage", storage_key, GB_MONTH, "month", spec.volume_gb,
+                      None if spec.volume_gb is not None else "unknown", spec.volume_why),
+    )
+
+
+MODELS: tuple[CostModel, ...] = (
+    CostModel("aws_sagemaker_endpoint", extract_endpoint, endpoint_components,
+              (INFERENCE_SECONDS,),
+              note="priced from its aws_sagemaker_endpoint_configuration variants"),
+    CostModel("aws_sagemaker_notebook_instance", extract_notebook, notebook_components,
+              note="runs until stopped: set usage hours_per_month for auto-stopped notebooks"),
+)
