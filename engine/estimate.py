@@ -49,18 +49,30 @@ class _Related:
         self.by_type: dict[str, list[ResourceChange]] = {}
         for c in changes:
             self.by_type.setdefault(c.type, []).append(c)
+        self._by_identifier: dict[tuple[str, str], dict[str, list[ResourceChange]]] = {}
 
     def find(self, change: ResourceChange, side: str, resource_type: str,
              ref_attr: str) -> list[ResourceChange]:
         attrs = change.side(side) or {}  # type: ignore[arg-type]
         wanted = set(_strings(_dig(attrs, ref_attr.split("."))))
         if wanted:
-            named = [c for c in self.by_type.get(resource_type, ())
-                     if wanted & _identifiers(c.side(side))]  # type: ignore[arg-type]
+            index = self._identifier_index(resource_type, side)
+            named = [c for value in sorted(wanted) for c in index.get(value, ())]
             if named:
-                return named
+                return list({c.address: c for c in named}.values())
         return [self.by_address[a] for a in change.depends_on
                 if a in self.by_address and self.by_address[a].type == resource_type]
+
+    def _identifier_index(self, resource_type: str, side: str) -> dict[str, list[ResourceChange]]:
+        """id/name/arn -> resources of that type, built once per (type, side)."""
+        key = (resource_type, side)
+        if key not in self._by_identifier:
+            index: dict[str, list[ResourceChange]] = {}
+            for c in self.by_type.get(resource_type, ()):
+                for value in _identifiers(c.side(side)):  # type: ignore[arg-type]
+                    index.setdefault(value, []).append(c)
+            self._by_identifier[key] = index
+        return self._by_identifier[key]
 
 
 class _Pricer:
@@ -206,9 +218,9 @@ class _Pricer:
 def _dig(node: Any, path: list[str]) -> Any:
     for part in path:
         if isinstance(node, list):
-            node = [n.get(part) for n in node if isinstance(n, Mapping)]
+            node = [n.get(part) for n in node if isinstance(n, dict)]
             node = [x for x in node if x is not None]
-        elif isinstance(node, Mapping):
+        elif isinstance(node, dict):
             node = node.get(part)
         else:
             return None
@@ -221,7 +233,7 @@ def _strings(value: Any) -> Iterable[str]:
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
-    elif isinstance(value, Mapping):
+    elif isinstance(value, dict):
         for v in value.values():
             yield from _strings(v)
 

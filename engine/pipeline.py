@@ -14,12 +14,15 @@ class EstimateOptions:
     default_region: str | None = None
     price_books: tuple[str, ...] = ()
     base: str | None = None  # HCL only: compare against this tree
+    var_files: tuple[str, ...] = ()  # HCL only: -var-file
+    variables: tuple[tuple[str, str], ...] = ()  # HCL only: -var NAME=VALUE
 
 
 def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
-    from .sources.detect import read_changeset
+    from .sources.detect import HclOptions, read_changeset
 
-    return read_changeset(path, default_region=options.default_region)
+    return read_changeset(path, default_region=options.default_region,
+                          hcl=HclOptions(options.var_files, options.variables, options.base))
 
 
 def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:

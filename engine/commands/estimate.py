@@ -5,15 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..errors import InputError
+
 
 def add_common_input_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that reads and prices a change."""
-    p.add_argument("path", help="plan JSON file (terraform show -json) or a directory")
+    p.add_argument("path", help="plan JSON file (terraform show -json), or a directory of "
+                                "Terraform .tf files")
     p.add_argument("--usage", metavar="FILE", help="usage file (YAML): duty cycle, storage, traffic")
     p.add_argument("--region", metavar="REGION",
                    help="region for resources whose provider region cannot be known")
     p.add_argument("--price-book", metavar="FILE", action="append", default=[],
                    help="price book overlaying the bundled catalog (repeatable)")
+    p.add_argument("--base", metavar="DIR",
+                   help="directory of .tf files to compare with (e.g. the target branch)")
+    p.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
+                   help="Terraform variable for a .tf directory (repeatable)")
+    p.add_argument("--var-file", metavar="FILE", action="append", default=[],
+                   help="Terraform .tfvars file for a .tf directory (repeatable)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +37,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def options_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from ..pipeline import EstimateOptions
 
+    variables = []
+    for item in args.var:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise InputError(None, f"--var {item!r}: expected NAME=VALUE")
+        variables.append((name, value))
     return EstimateOptions(usage_file=args.usage, default_region=args.region,
-                           price_books=tuple(args.price_book))
+                           price_books=tuple(args.price_book), base=args.base,
+                           var_files=tuple(args.var_file), variables=tuple(variables))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -51,6 +51,9 @@ def _path_str(path: AttrPath) -> str:
 class SideView:
     """Read access to one side of a change, aware of unknown values.
 
+    Attribute documents are plain dicts and lists (parsed JSON or HCL); checks
+    use `dict` rather than `Mapping` because this is the hot path on large plans.
+
     `related` yields views (same side) of resources this one refers to, so a
     model can follow an auto scaling group to its launch template or an
     endpoint to its configuration.
@@ -77,7 +80,7 @@ class SideView:
                     return default
                 node = node[part]
             else:
-                if not isinstance(node, Mapping) or part not in node:
+                if not isinstance(node, dict) or part not in node:
                     return default
                 node = node[part]
             if node is None:
@@ -89,14 +92,14 @@ class SideView:
         value = self.get(*path)
         if isinstance(value, list):
             value = value[0] if value else None
-        return value if isinstance(value, Mapping) else None
+        return value if isinstance(value, dict) else None
 
     def blocks(self, *path: str | int) -> list[Mapping[str, Any]]:
         value = self.get(*path)
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             return [value]
         if isinstance(value, list):
-            return [v for v in value if isinstance(v, Mapping)]
+            return [v for v in value if isinstance(v, dict)]
         return []
 
     def number(self, *path: str | int, default: Decimal | None = None) -> Decimal | None:

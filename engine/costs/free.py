@@ -133,3 +133,13 @@ FREE_AWS_TYPES: frozenset[str] = frozenset({
     "aws_db_subnet_group",
     "aws_elasticache_subnet_group",
 })
+
+# Resources of utility providers that only compute values inside Terraform.
+FREE_UTILITY_TYPES: frozenset[str] = frozenset({
+    "random_id", "random_integer", "random_password", "random_pet", "random_shuffle",
+    "random_string", "random_uuid",
+    "null_resource", "terraform_data",
+    "time_offset", "time_rotating", "time_sleep", "time_static",
+    "tls_cert_request", "tls_locally_signed_cert", "tls_private_key", "tls_self_signed_cert",
+    "local_file", "local_sensitive_file",
+})

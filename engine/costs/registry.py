@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Iterable, Mapping
 
 from .base import CostModel, CostRegistry
-from .free import FREE_AWS_TYPES
+from .free import FREE_AWS_TYPES, FREE_UTILITY_TYPES
 
 # Types priced on the resource that uses them, not by themselves.
 CARRIED_BY: Mapping[str, str] = {
@@ -41,4 +41,4 @@ def builtin_registry() -> CostRegistry:
     from .aws import autoscaling, ebs, ec2, efs, eks, fsx, network, s3, sagemaker
 
     return build_registry((ec2, autoscaling, eks, sagemaker, ebs, s3, efs, fsx, network),
-                          FREE_AWS_TYPES, CARRIED_BY)
+                          FREE_AWS_TYPES | FREE_UTILITY_TYPES, CARRIED_BY)

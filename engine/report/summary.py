@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from ..model import Estimate, ResourceCost
 
@@ -80,6 +81,7 @@ def totals(estimate: Estimate) -> Totals:
         incomplete=tuple(incomplete), gpus_unknown=tuple(gpus_unknown))
 
 
+@lru_cache(maxsize=4096)  # large plans repeat the same few prices many times
 def money(value: Decimal | None) -> str | None:
     """Decimal string rounded to a millionth, at least two decimals: '55.04', '0.045'."""
     if value is None:

@@ -2,7 +2,7 @@
 
 Formats (by content, never by file name):
 - "terraform-plan":  `terraform show -json` output (resource_changes / format_version)
-- "terraform-hcl":   a directory of *.tf files            (reader added separately)
+- "terraform-hcl":   a directory of *.tf files            (engine.sources.terraform_hcl)
 - "pulumi-preview":  `pulumi preview --json` (steps)      (reader added separately)
 - "pulumi-events":   engine event stream, JSON lines      (reader added separately)
 - "pulumi-export":   `pulumi stack export` (deployment)   (reader added separately)
@@ -12,6 +12,7 @@ To add a reader, give its format a branch in `_read_document` / `_read_directory
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +22,31 @@ from engine.sources.documents import decode_text, parse_json, read_bytes
 from engine.sources.terraform_plan import read_plan
 
 _ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, slots=True)
+class HclOptions:
+    """What only the HCL reader uses: variable values and a base tree to compare with."""
+
+    var_files: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()
+    base: str | None = None
 _MAX_DIR_CANDIDATES = 50
 
 
-def read_changeset(path: str | Path, *, default_region: str | None = None) -> ChangeSet:
-    """Read a plan file (or a directory holding one) into a ChangeSet."""
+def read_changeset(path: str | Path, *, default_region: str | None = None,
+                   hcl: HclOptions | None = None) -> ChangeSet:
+    """Read a plan file, or a directory of .tf files (or holding one plan), into a ChangeSet."""
     file = str(path)
     p = Path(path)
+    hcl = hcl or HclOptions()
     if p.is_dir():
-        return _read_directory(p, file, default_region)
+        return _read_directory(p, file, default_region, hcl)
     if not p.exists():
         raise InputError(file, "file not found")
+    if hcl.base is not None:
+        raise InputError(file, "--base compares two directories of .tf files; this is a file "
+                               "(to compare two plans, price each and compare the JSON)")
     data = read_bytes(p)
     if data.startswith(_ZIP_MAGIC):
         raise InputError(file, "is a binary Terraform plan file; convert it with "
@@ -95,15 +110,20 @@ def _read_document(fmt: str, document: Any, file: str,
     raise InputError(file, f"{fmt} input is recognised but not supported yet")
 
 
-def _read_directory(directory: Path, file: str, default_region: str | None) -> ChangeSet:
+def _read_directory(directory: Path, file: str, default_region: str | None,
+                    hcl: HclOptions) -> ChangeSet:
     try:
         entries = sorted(directory.iterdir())
     except OSError as exc:
         raise InputError(file, f"cannot list directory: {exc.strerror or exc}") from None
     if any(e.suffix == ".tf" and e.is_file() for e in entries):
-        # The Terraform HCL reader plugs in here.
-        raise InputError(file, "terraform-hcl input (a directory of .tf files) is recognised "
-                               "but not supported yet; pass `terraform show -json` output")
+        from engine.sources.terraform_hcl import read_hcl
+
+        return read_hcl(file, var_files=hcl.var_files, variables=dict(hcl.variables),
+                        default_region=default_region, base=hcl.base)
+    if hcl.base is not None:
+        raise InputError(file, "--base compares two directories of .tf files; this directory "
+                               "has none")
     plans: list[Path] = []
     for candidate in [e for e in entries if e.suffix == ".json" and e.is_file()][
             :_MAX_DIR_CANDIDATES]:

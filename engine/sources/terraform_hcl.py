@@ -25,9 +25,9 @@ from engine.sources.hcl.cache import parse_files, read_text
 from engine.sources.hcl.config import Variable
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.modules import ModuleInstance
-from engine.sources.hcl.parse import HclSyntaxError, parse_expression
+from engine.sources.hcl.parse import parse_expression
 from engine.sources.hcl.reader import Context, resource_changes
-from engine.sources.hcl.values import EvalError, equal
+from engine.sources.hcl.values import EvalError, HclSyntaxError, equal
 
 FORMAT = "terraform-hcl"
 __all__ = ["read_hcl", "FORMAT"]

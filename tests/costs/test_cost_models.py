@@ -14,7 +14,7 @@ from engine.costs import UnknownAttribute, builtin_registry
 from engine.costs.aws.autoscaling import Distribution, split_counts
 from engine.costs.base import CostModel, SideView
 from engine.costs.registry import CARRIED_BY, build_registry
-from engine.costs.free import FREE_AWS_TYPES
+from engine.costs.free import FREE_AWS_TYPES, FREE_UTILITY_TYPES
 from engine.model import ResourceChange
 
 
@@ -237,7 +237,7 @@ def test_builtin_registry_is_cached_and_explicit() -> None:
     for carried, carrier in CARRIED_BY.items():
         assert registry.is_free(carried) and registry.get(carried) is None
         assert registry.get(carrier) is not None
-    assert registry.free_types == FREE_AWS_TYPES
+    assert registry.free_types == FREE_AWS_TYPES | FREE_UTILITY_TYPES
     assert not set(registry.models) & FREE_AWS_TYPES
 
 

@@ -1,0 +1,149 @@
+"""Resource bodies -> attribute documents shaped like plan JSON `after` values.
+
+A nested block becomes a list of objects (`root_block_device = [{...}]`), dynamic
+blocks expand over known collections, and UNKNOWN leaves are replaced by None
+with their paths collected (the plan JSON's `after_unknown`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from engine.model import AttrPath
+from engine.sources.hcl.evaluate import Bound, Evaluator
+from engine.sources.hcl.parse import Body, Expr
+from engine.sources.hcl.values import UNKNOWN, EvalError, Partial
+
+META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+
+# Called with (attribute path, line, message) when an expression fails.
+OnError = Callable[[str, int | None, str], None]
+
+
+def eval_body(ev: Evaluator, body: Body, bound: Bound, on_error: OnError, *,
+              top: bool = True, prefix: str = "") -> dict[str, Any]:
+    """Attributes and nested blocks; objects are `Partial` (unset attributes unknown)."""
+    out: dict[str, Any] = Partial()
+    for name, (expr, line) in body["attrs"].items():
+        if top and name in META_ATTRS:
+            continue
+        out[name] = _eval_attr(ev, expr, bound, on_error, prefix + name, line)
+    for btype, labels, inner, line in body["blocks"]:
+        if top and btype in META_BLOCKS:
+            continue
+        if btype == "dynamic" and labels:
+            _dynamic(ev, labels[0], inner, bound, on_error, out, prefix, line)
+            continue
+        existing = out.get(btype)
+        if existing is UNKNOWN:
+            continue
+        block = eval_body(ev, inner, bound, on_error, top=False, prefix=f"{prefix}{btype}.")
+        if isinstance(existing, list):
+            existing.append(block)
+        else:
+            out[btype] = [block]
+    return out
+
+
+def _eval_attr(ev: Evaluator, expr: Expr, bound: Bound, on_error: OnError,
+               where: str, line: int | None) -> Any:
+    try:
+        return ev.eval(expr, bound)
+    except EvalError as exc:
+        on_error(where, line, str(exc))
+        return UNKNOWN
+
+
+def _dynamic(ev: Evaluator, name: str, body: Body, bound: Bound, on_error: OnError,
+             out: dict[str, Any], prefix: str, line: int | None) -> None:
+    attrs = body["attrs"]
+    iterator = name
+    if "iterator" in attrs and attrs["iterator"][0][0] == "V":
+        iterator = attrs["iterator"][0][1]
+    coll = UNKNOWN
+    if "for_each" in attrs:
+        coll = _eval_attr(ev, attrs["for_each"][0], bound, on_error,
+                          f"{prefix}dynamic.{name}.for_each", line)
+    content = next((b for b in body["blocks"] if b[0] == "content"), None)
+    if coll is None:
+        coll = []
+    if coll is UNKNOWN or not isinstance(coll, (list, dict)) or content is None:
+        if coll is not UNKNOWN and content is not None:
+            on_error(f"{prefix}dynamic.{name}", line, "for_each must be a collection")
+        out[name] = UNKNOWN
+        return
+    items = [(k, coll[k]) for k in sorted(coll)] if isinstance(coll, dict) else list(enumerate(coll))
+    blocks = out.get(name)
+    if blocks is UNKNOWN:
+        return
+    if not isinstance(blocks, list):
+        blocks = out[name] = []
+    for k, v in items:
+        inner = {**bound, iterator: {"key": k, "value": v}}
+        blocks.append(eval_body(ev, content[2], inner, on_error, top=False,
+                                prefix=f"{prefix}{name}."))
+
+
+def strip_unknown(value: Any, path: AttrPath, paths: set[AttrPath]) -> Any:
+    """A copy of `value` with UNKNOWN leaves replaced by None; their paths collected."""
+    if value is UNKNOWN:
+        paths.add(path)
+        return None
+    if isinstance(value, dict):
+        return {k: strip_unknown(v, path + (k,), paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_unknown(v, path + (i,), paths) for i, v in enumerate(value)]
+    return value
+
+
+def effective_tags(provider: str, raw: dict[str, Any], defaults: Any
+                   ) -> tuple[dict[str, str] | None, set[str]]:
+    """(tags, keys whose value is unknown): provider default tags/labels under the
+    resource's own; "*" means the key set itself is unknown. None: no tags at all.
+
+    AWS autoscaling-group style `tag` blocks / lists of {key, value} are read too;
+    they never receive provider default tags (as with Terraform's tags_all).
+    """
+    field = "labels" if provider == "google" else "tags"
+    own = raw.get(field)
+    tag_list = raw.get("tag") if field not in raw else None
+    with_defaults = tag_list is None and (defaults is UNKNOWN or bool(defaults))
+    if own is None and tag_list is None and not with_defaults:
+        return None, set()
+    tags: dict[str, str] = {}
+    missing: set[str] = set()
+    if with_defaults:
+        _add(tags, missing, defaults)
+    if isinstance(tag_list, list):
+        own = {}
+        for item in tag_list:
+            key = item.get("key") if isinstance(item, dict) else UNKNOWN
+            if key is UNKNOWN or not isinstance(key, str):
+                missing.add("*")
+            else:
+                own[key] = item.get("value")
+    _add(tags, missing, own)
+    return tags, missing
+
+
+def _add(tags: dict[str, str], missing: set[str], source: Any) -> None:
+    if source is UNKNOWN:
+        missing.add("*")
+    elif isinstance(source, dict):
+        for k, v in source.items():
+            if v is UNKNOWN:
+                missing.add(k)
+                tags.pop(k, None)
+            elif v is not None:
+                tags[k] = _tag_text(v)
+                missing.discard(k)
+
+
+def _tag_text(v: Any) -> str:
+    from engine.sources.hcl.values import json_dumps, to_string
+
+    try:
+        return to_string(v)
+    except EvalError:
+        return json_dumps(v)

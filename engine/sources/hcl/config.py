@@ -1,0 +1,227 @@
+"""One module directory as declarations: variables, locals, providers, resources,
+module calls, outputs, plus static reference analysis (for depends_on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputError
+from engine.sources.hcl.parse import Body, Expr
+
+# Roots that never name a resource.
+NON_RESOURCE_ROOTS = frozenset({"var", "local", "path", "terraform", "count", "each", "self"})
+
+
+@dataclass(frozen=True)
+class Decl:
+    """A named expression (local, output) or block with where it was written."""
+
+    name: str
+    file: str
+    line: int | None
+    expr: Expr | None = None
+    body: Body | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    file: str
+    line: int | None
+    default: Expr | None
+    type: Expr | None
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class ResourceDecl:
+    mode: str  # "managed" | "data"
+    type: str
+    name: str
+    body: Body
+    file: str
+    line: int | None
+
+    @property
+    def key(self) -> str:
+        base = f"{self.type}.{self.name}"
+        return base if self.mode == "managed" else f"data.{base}"
+
+
+@dataclass(frozen=True)
+class ProviderDecl:
+    name: str
+    alias: str | None
+    body: Body
+    file: str
+    line: int | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}.{self.alias}" if self.alias else self.name
+
+
+@dataclass
+class ModuleConfig:
+    directory: Path
+    shown: str  # the directory as shown in messages
+    variables: dict[str, Variable] = field(default_factory=dict)
+    locals: dict[str, Decl] = field(default_factory=dict)
+    outputs: dict[str, Decl] = field(default_factory=dict)
+    providers: list[ProviderDecl] = field(default_factory=list)
+    resources: list[ResourceDecl] = field(default_factory=list)
+    modules: dict[str, Decl] = field(default_factory=dict)
+    _local_refs: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    resource_by_key: dict[str, ResourceDecl] = field(default_factory=dict)
+
+    _declared: frozenset[str] | None = None
+
+    @property
+    def resource_keys(self) -> frozenset[str]:
+        return frozenset(self.resource_by_key)
+
+    def declared(self) -> frozenset[str]:
+        """Keys a reference may point at: resources, data sources, module calls."""
+        if self._declared is None:
+            self._declared = frozenset(self.resource_by_key) | {f"module.{m}" for m in self.modules}
+        return self._declared
+
+
+def build_config(directory: Path, shown: str, files: list[tuple[str, Body]]) -> ModuleConfig:
+    cfg = ModuleConfig(directory, shown)
+    seen: dict[str, tuple[str, int | None]] = {}
+
+    def claim(key: str, file: str, line: int | None) -> None:
+        if key in seen:
+            where = f"{seen[key][0]}:{seen[key][1]}"
+            raise InputError(file, f"duplicate {key} (first declared at {where})", line=line)
+        seen[key] = (file, line)
+
+    for file, body in files:
+        for btype, labels, inner, line in body["blocks"]:
+            if btype == "variable" and len(labels) == 1:
+                claim(f"variable {labels[0]!r}", file, line)
+                attrs = inner["attrs"]
+                cfg.variables[labels[0]] = Variable(
+                    labels[0], file, line, attrs.get("default", [None])[0],
+                    attrs.get("type", [None])[0], "default" in attrs)
+            elif btype == "locals":
+                for name, (expr, aline) in inner["attrs"].items():
+                    claim(f"local.{name}", file, aline)
+                    cfg.locals[name] = Decl(name, file, aline, expr=expr)
+            elif btype == "output" and len(labels) == 1:
+                expr = inner["attrs"].get("value", [None])[0]
+                cfg.outputs[labels[0]] = Decl(labels[0], file, line, expr=expr)
+            elif btype == "provider" and len(labels) == 1:
+                alias = inner["attrs"].get("alias")
+                alias_name = alias[0][1] if alias and alias[0][0] == "L" else None
+                cfg.providers.append(ProviderDecl(labels[0], alias_name, inner, file, line))
+            elif btype in ("resource", "data") and len(labels) == 2:
+                mode = "managed" if btype == "resource" else "data"
+                decl = ResourceDecl(mode, labels[0], labels[1], inner, file, line)
+                claim(decl.key, file, line)
+                cfg.resources.append(decl)
+                cfg.resource_by_key[decl.key] = decl
+            elif btype == "module" and len(labels) == 1:
+                claim(f"module.{labels[0]}", file, line)
+                cfg.modules[labels[0]] = Decl(labels[0], file, line, body=inner)
+    return cfg
+
+
+def traversal_root(expr: Expr) -> tuple[str, list[str]] | None:
+    """`a.b.c` (attribute/index chain) -> ("a", ["b", "c"]); index steps are skipped."""
+    names: list[str] = []
+    node = expr
+    while node[0] in ("GA", "IX", "SP", "P"):
+        if node[0] == "GA":
+            names.append(node[2])
+        node = node[1]
+    if node[0] != "V":
+        return None
+    return node[1], names[::-1]
+
+
+def ref_key(root: str, names: list[str]) -> str | None:
+    """The declaration a reference points at: "aws_x.y", "data.t.n", "module.m"."""
+    if root in NON_RESOURCE_ROOTS:
+        return None
+    if root == "module":
+        return f"module.{names[0]}" if names else None
+    if root == "data":
+        return f"data.{names[0]}.{names[1]}" if len(names) >= 2 else None
+    return f"{root}.{names[0]}" if names else None
+
+
+def expr_refs(node: Any, out: set[str], locals_used: set[str],
+              bound: frozenset[str] = frozenset()) -> None:
+    """Collect declaration keys referenced by an expression (and local names used)."""
+    if not isinstance(node, list) or not node:
+        return
+    tag = node[0]
+    if tag in ("GA", "IX", "SP", "V"):
+        found = traversal_root(node)
+        if found and found[0] not in bound:
+            root, names = found
+            if root == "local" and names:
+                locals_used.add(names[0])
+            key = ref_key(root, names)
+            if key:
+                out.add(key)
+        for child in node[1:]:  # index expressions may hold references too
+            if isinstance(child, list):
+                expr_refs(child, out, locals_used, bound)
+        return
+    if tag in ("FT", "FO"):
+        inner = bound | {n for n in (node[1], node[2]) if n}
+        expr_refs(node[3], out, locals_used, bound)
+        for child in node[4:]:
+            expr_refs(child, out, locals_used, inner)
+        return
+    if tag == "FOR":
+        inner = bound | {n for n in (node[1], node[2]) if n}
+        expr_refs(node[3], out, locals_used, bound)
+        expr_refs(node[4], out, locals_used, inner)
+        return
+    for child in node[1:]:
+        if isinstance(child, list):
+            expr_refs(child, out, locals_used, bound)
+
+
+def body_refs(body: Body, out: set[str], locals_used: set[str],
+              bound: frozenset[str] = frozenset()) -> None:
+    for expr, _ in body["attrs"].values():
+        expr_refs(expr, out, locals_used, bound)
+    for btype, labels, inner, _ in body["blocks"]:
+        # The iterator of a dynamic block is named after its label (or `iterator`).
+        extra = frozenset(labels[:1]) if btype == "dynamic" else frozenset()
+        it = inner["attrs"].get("iterator") if btype == "dynamic" else None
+        if it and it[0][0] == "V":
+            extra = frozenset({it[0][1]})
+        body_refs(inner, out, locals_used, bound | extra)
+
+
+def resolve_refs(cfg: ModuleConfig, refs: set[str], locals_used: set[str]) -> set[str]:
+    """Add what the used locals reference, transitively; keep declared targets only."""
+    result = set(refs)
+    for name in locals_used:
+        result |= _local_refs(cfg, name)
+    declared = cfg.declared()
+    return {r for r in result if r in declared}
+
+
+def _local_refs(cfg: ModuleConfig, name: str) -> frozenset[str]:
+    """Declarations a local reaches through other locals (memoized per config)."""
+    if name in cfg._local_refs:
+        return cfg._local_refs[name]
+    cfg._local_refs[name] = frozenset()  # cycle guard: a cycle adds nothing new
+    found: set[str] = set()
+    if name in cfg.locals:
+        used: set[str] = set()
+        expr_refs(cfg.locals[name].expr, found, used)
+        for other in used:
+            found |= _local_refs(cfg, other)
+    cfg._local_refs[name] = frozenset(found)
+    return cfg._local_refs[name]

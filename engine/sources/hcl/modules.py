@@ -1,0 +1,404 @@
+"""Module instances: the evaluation scope (var, local, module, path...) of one
+instance of a module, its providers, and the expansion of its module calls."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from engine.errors import InputError
+from engine.sources.address import format_key
+from engine.sources.hcl.blocks import eval_body
+from engine.sources.hcl.config import ModuleConfig, ProviderDecl, ResourceDecl, traversal_root
+from engine.sources.hcl.evaluate import Evaluator
+from engine.sources.hcl.parse import Expr
+from engine.sources.hcl.templates import template_from_text
+from engine.sources.hcl.typeconv import convert
+from engine.sources.hcl.values import UNKNOWN, EvalError, has_unknown, key_string, to_number
+
+if TYPE_CHECKING:
+    from engine.sources.hcl.reader import Context
+
+Thunk = Callable[[], Any]
+MAX_DEPTH = 32
+# Functions whose result is not known at plan time (or not reproducible): UNKNOWN, silently.
+_QUIET_UNKNOWN = frozenset({"timestamp", "plantimestamp", "uuid", "uuidv5", "bcrypt",
+                            "timeadd", "formatdate", "timecmp", "filemd5", "filesha1",
+                            "filesha256", "filesha512", "filebase64sha256", "rsadecrypt"})
+
+
+class ProviderConfig:
+    """A provider block as seen by the resources of one module instance."""
+
+    def __init__(self, name: str, key: str, decl: ProviderDecl | None,
+                 owner: "ModuleInstance | None") -> None:
+        self.name, self.key, self.decl, self.owner = name, key, decl, owner
+        self._facts: tuple[Any, Any] | None = None
+
+    def facts(self) -> tuple[Any, Any]:
+        """(region, default tags/labels); either may be None or UNKNOWN."""
+        if self._facts is None:
+            region = defaults = None
+            if self.decl is not None and self.owner is not None:
+                body = self.decl.body
+                region = self.owner.safe_eval(body["attrs"].get("region"), self.decl.file)
+                if region is None and "zone" in body["attrs"]:
+                    region = self.owner.safe_eval(body["attrs"]["zone"], self.decl.file)
+                defaults = self.owner.safe_eval(body["attrs"].get("default_labels"),
+                                                self.decl.file)
+                for btype, _, inner, _ in body["blocks"]:
+                    if btype == "default_tags":
+                        defaults = self.owner.safe_eval(inner["attrs"].get("tags"),
+                                                        self.decl.file)
+            self._facts = (region, defaults)
+        return self._facts
+
+
+@dataclass
+class ResourceInstances:
+    items: list[tuple[Any, str, dict[str, Any]]]  # (instance key, address, attributes)
+    repetition: str | None  # None | "count" | "for_each"
+    known: bool  # False: count/for_each unknown, one item stands for all
+
+
+@dataclass
+class ChildCall:
+    """A module call expanded: instances by key (None: no count/for_each)."""
+
+    kind: str  # "local" | "remote" | "missing" | "unknown"
+    instances: dict[Any, "ModuleInstance"]
+    repetition: str | None  # None | "count" | "for_each"
+
+
+class ModuleInstance:
+    def __init__(self, ctx: "Context", cfg: ModuleConfig, path: tuple[str, ...],
+                 inputs: dict[str, Thunk], providers: dict[str, ProviderConfig]) -> None:
+        self.ctx, self.cfg, self.path = ctx, cfg, path
+        self.inputs = inputs
+        self.ev = Evaluator(self)
+        self._values: dict[str, Any] = {}
+        self._busy: list[str] = []
+        self._children: dict[str, ChildCall] | None = None
+        self.providers = dict(providers)
+        prefix = self.module_address
+        for decl in cfg.providers:
+            key = decl.key if not path else f"{prefix}:{decl.key}"
+            self.providers[decl.key] = ProviderConfig(decl.name, key, decl, self)
+
+    @property
+    def module_address(self) -> str:
+        return ".".join(self.path)
+
+    def address(self, key: str) -> str:
+        return f"{self.module_address}.{key}" if self.path else key
+
+    def warn(self, message: str) -> None:
+        self.ctx.warn(message)
+
+    # --- values -------------------------------------------------------------
+    def _memo(self, key: str, file: str, line: int | None, compute: Thunk) -> Any:
+        if key in self._values:
+            return self._values[key]
+        if key in self._busy:
+            chain = " -> ".join(self._busy[self._busy.index(key):] + [key])
+            raise InputError(file, f"{self.address(key)}: cycle: {chain}", line=line)
+        self._busy.append(key)
+        try:
+            value = compute()
+        except EvalError as exc:
+            where = f"{file}:{line}" if line else file
+            self.warn(f"{where}: {self.address(key)}: {exc}; value unknown")
+            value = UNKNOWN
+        finally:
+            self._busy.pop()
+        self._values[key] = value
+        return value
+
+    def safe_eval(self, attr: list[Any] | None, file: str, bound: dict[str, Any] | None = None
+                  ) -> Any:
+        if attr is None:
+            return None
+        try:
+            return self.ev.eval(attr[0], bound)
+        except EvalError as exc:
+            self.warn(f"{file}:{attr[1]}: {exc}; value unknown")
+            return UNKNOWN
+
+    def var(self, name: str) -> Any:
+        decl = self.cfg.variables.get(name)
+        if decl is None:
+            raise EvalError(f"reference to undeclared input variable {name!r}")
+
+        def compute() -> Any:
+            if name in self.inputs:
+                value = self.inputs[name]()
+            elif decl.has_default:
+                value = self.ev.eval(decl.default)
+            else:
+                self.warn(f"{decl.file}:{decl.line}: {self.address('var.' + name)} has no "
+                          "value (no default, not set): unknown")
+                return UNKNOWN
+            return convert(value, decl.type, self.ev.eval)
+        return self._memo(f"var.{name}", decl.file, decl.line, compute)
+
+    def local(self, name: str) -> Any:
+        decl = self.cfg.locals.get(name)
+        if decl is None:
+            raise EvalError(f"reference to undeclared local value {name!r}")
+        return self._memo(f"local.{name}", decl.file, decl.line,
+                          lambda: self.ev.eval(decl.expr))
+
+    def output(self, name: str) -> Any:
+        decl = self.cfg.outputs[name]
+        return self._memo(f"output.{name}", decl.file, decl.line,
+                          lambda: self.ev.eval(decl.expr) if decl.expr else None)
+
+    def outputs(self) -> dict[str, Any]:
+        return {name: self.output(name) for name in self.cfg.outputs}
+
+    def module_value(self, name: str) -> Any:
+        if name not in self.cfg.modules:
+            raise EvalError(f"reference to undeclared module {name!r}")
+        call = self.children()[name]
+        if call.kind != "local":
+            return UNKNOWN
+        if call.repetition is None:
+            inst = call.instances.get(None)
+            return inst.outputs() if inst else UNKNOWN
+        if call.repetition == "count":
+            return [call.instances[k].outputs() for k in sorted(call.instances)]
+        return {k: call.instances[k].outputs() for k in sorted(call.instances)}
+
+    # --- resources ----------------------------------------------------------------
+    def resource_instances(self, decl: ResourceDecl) -> ResourceInstances:
+        """Each instance's evaluated body (UNKNOWN where not known), computed once."""
+        key = f"resource.{decl.key}"
+        if key not in self._values:
+            self._busy.append(key)
+            try:
+                self._values[key] = self._evaluate_resource(decl)
+            finally:
+                self._busy.pop()
+        return self._values[key]
+
+    def _evaluate_resource(self, decl: ResourceDecl) -> ResourceInstances:
+        attrs = decl.body["attrs"]
+        config_addr = self.address(decl.key)
+        keyed, repetition = self.repetition(attrs, decl.file, config_addr)
+        known = keyed is not None
+        if keyed is None:
+            self.warn(f"{decl.file}:{decl.line}: {config_addr}: {repetition} is not known "
+                      "before apply: reported once, attributes that depend on it unknown")
+            keyed = [(None, {"count": {"index": UNKNOWN}} if repetition == "count" else
+                      {"each": {"key": UNKNOWN, "value": UNKNOWN}})]
+        out = []
+        for ikey, bound in keyed:
+            address = config_addr + (format_key(ikey) if ikey is not None else "")
+
+            def on_error(where: str, line: int | None, message: str, address: str = address
+                         ) -> None:
+                self.warn(f"{decl.file}:{line}: {address}.{where}: {message}; value unknown")
+
+            out.append((ikey, address, eval_body(self.ev, decl.body, bound, on_error)))
+        return ResourceInstances(out, repetition, known)
+
+    def resource_value(self, decl: ResourceDecl) -> Any:
+        """What `type.name` evaluates to: configured attributes known, computed unknown."""
+        if f"resource.{decl.key}" in self._busy:
+            return UNKNOWN  # a reference cycle (Terraform rejects it): do not recurse
+        res = self.resource_instances(decl)
+        if not res.known:
+            return UNKNOWN
+        if res.repetition is None:
+            return res.items[0][2]
+        if res.repetition == "count":
+            return [raw for _, _, raw in res.items]
+        return {k: raw for k, _, raw in res.items}
+
+    # --- Scope protocol -------------------------------------------------------
+    def ref(self, root: str, attr: str) -> Any:
+        if root == "var":
+            return self.var(attr)
+        if root == "local":
+            return self.local(attr)
+        if root == "module":
+            return self.module_value(attr)
+        if root == "data":
+            return UNKNOWN
+        if root in ("path", "terraform"):
+            obj = self.root(root)
+            if attr not in obj:
+                raise EvalError(f"unsupported attribute {root}.{attr}")
+            return obj[attr]
+        if root in ("count", "each", "self"):
+            raise EvalError(f"{root}.{attr} used outside of a resource that sets it")
+        decl = self.cfg.resource_by_key.get(f"{root}.{attr}")
+        if decl is not None:
+            return self.resource_value(decl)
+        raise EvalError(f"reference to undeclared resource {root}.{attr}")
+
+    def root(self, name: str) -> Any:
+        if name == "path":
+            rel = os.path.relpath(self.cfg.directory, self.ctx.root_dir)
+            return {"module": Path(rel).as_posix(), "root": ".", "cwd": "."}
+        if name == "terraform":
+            return {"workspace": "default"}
+        if name == "var":
+            return {n: self.var(n) for n in self.cfg.variables}
+        raise EvalError(f"unknown name {name!r}")
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        if name in ("file", "templatefile", "fileexists", "filebase64"):
+            return self._file_function(name, args)
+        if name in ("basename", "dirname", "abspath", "pathexpand") and args:
+            if has_unknown(args[0]):
+                return UNKNOWN
+            return {"basename": os.path.basename, "dirname": os.path.dirname,
+                    "abspath": lambda p: p, "pathexpand": lambda p: p}[name](args[0])
+        if name not in _QUIET_UNKNOWN:
+            self.ctx.warn_once(f"function {name}() is not supported: its result is unknown")
+        return UNKNOWN
+
+    def _file_function(self, name: str, args: list[Any]) -> Any:
+        if not args or has_unknown(args[0]) or not isinstance(args[0], str):
+            return UNKNOWN
+        path = Path(self.ctx.root_dir, args[0])
+        if name == "fileexists":
+            return path.is_file()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise EvalError(f"{name}(): cannot read {args[0]!r}") from None
+        if name == "filebase64":
+            import base64
+            return base64.b64encode(data).decode()
+        text = data.decode("utf-8", errors="replace")
+        if name == "file":
+            return text
+        if len(args) < 2 or has_unknown(args[1]) or not isinstance(args[1], dict):
+            return UNKNOWN
+        template = template_from_text(text, None)
+        return Evaluator(_TemplateScope(self)).eval(template, args[1])
+
+    # --- module calls -----------------------------------------------------------
+    def children(self) -> dict[str, ChildCall]:
+        if self._children is None:
+            self._children = {}
+            for name, decl in self.cfg.modules.items():
+                self._children[name] = self._expand_call(name, decl)
+        return self._children
+
+    def _expand_call(self, name: str, decl: Any) -> ChildCall:
+        body = decl.body
+        attrs = body["attrs"]
+        where = self.address(f"module.{name}")
+        source_expr = attrs.get("source", [["L", None]])[0]
+        source = source_expr[1] if source_expr[0] == "L" else None
+        if not isinstance(source, str):
+            self.warn(f"{decl.file}:{decl.line}: {where}: source is not a literal string")
+            return ChildCall("missing", {}, None)
+        if not is_local_source(source):
+            version = attrs.get("version", [["L", None]])[0]
+            shown = f"source {source}" + (f", version {version[1]}" if version[0] == "L" and
+                                           version[1] else "")
+            self.ctx.warn_once(f"{where} ({shown}) not read: remote module")
+            return ChildCall("remote", {}, None)
+        cfg = self.ctx.module_config(self.cfg, source, where)
+        if cfg is None:
+            return ChildCall("missing", {}, None)
+        if len(self.path) >= MAX_DEPTH:
+            self.warn(f"{where}: modules nested deeper than {MAX_DEPTH}: not read")
+            return ChildCall("missing", {}, None)
+        keys, repetition = self.repetition(attrs, decl.file, where)
+        if keys is None:
+            self.warn(f"{where}: {repetition} is not known before apply: module not expanded")
+            return ChildCall("unknown", {}, repetition)
+        instances = {}
+        for key, bound in keys:
+            suffix = format_key(key) if key is not None else ""
+            inputs = {n: self._input_thunk(expr, dict(bound)) for n, (expr, _) in attrs.items()
+                      if n not in ("source", "version", "count", "for_each", "providers",
+                                   "depends_on")}
+            providers = self._child_providers(attrs.get("providers"), where)
+            instances[key] = ModuleInstance(self.ctx, cfg, self.path + (f"module.{name}{suffix}",),
+                                            inputs, providers)
+        return ChildCall("local", instances, repetition)
+
+    def _input_thunk(self, expr: Expr, bound: dict[str, Any]) -> Thunk:
+        return lambda: self.ev.eval(expr, bound)
+
+    def _child_providers(self, mapping: list[Any] | None, where: str) -> dict[str, ProviderConfig]:
+        # Default (unaliased) configurations are inherited; aliases only through `providers`.
+        out = {k: p for k, p in self.providers.items() if "." not in k}
+        if mapping is None or mapping[0][0] != "OB":
+            return out
+        for key_node, value_node in mapping[0][1]:
+            child_key = _provider_ref(key_node)
+            parent_key = _provider_ref(value_node)
+            if child_key and parent_key:
+                parent = self.providers.get(parent_key)
+                out[child_key] = parent or ProviderConfig(parent_key.split(".")[0], parent_key,
+                                                          None, None)
+        return out
+
+    def repetition(self, attrs: dict[str, Any], file: str, where: str
+                   ) -> tuple[list[tuple[Any, dict[str, Any]]] | None, str | None]:
+        """Instances as (key, bound names); None keys when count/for_each is unknown."""
+        if "count" in attrs:
+            value = self.safe_eval(attrs["count"], file)
+            if value is UNKNOWN or value is None:
+                return None, "count"
+            try:
+                n = int(to_number(value))
+            except EvalError:
+                self.warn(f"{file}:{attrs['count'][1]}: {where}: count is not a number")
+                return None, "count"
+            return [(i, {"count": {"index": i}}) for i in range(max(n, 0))], "count"
+        if "for_each" in attrs:
+            value = self.safe_eval(attrs["for_each"], file)
+            if value is None:
+                return [], "for_each"
+            if isinstance(value, dict):
+                return [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)], \
+                    "for_each"
+            if isinstance(value, list) and not has_unknown(value):
+                try:
+                    keys = sorted({key_string(v) for v in value})
+                except EvalError:
+                    keys = None
+                if keys is not None:
+                    return [(k, {"each": {"key": k, "value": k}}) for k in keys], "for_each"
+            return None, "for_each"
+        return [(None, {})], None
+
+
+class _TemplateScope:
+    """templatefile(): only the variables passed in are visible."""
+
+    def __init__(self, owner: ModuleInstance) -> None:
+        self.owner = owner
+
+    def ref(self, root: str, attr: str) -> Any:
+        raise EvalError(f"templatefile(): {root}.{attr} is not a template variable")
+
+    def root(self, name: str) -> Any:
+        raise EvalError(f"templatefile(): {name!r} is not a template variable")
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        return self.owner.call(name, args)
+
+
+def _provider_ref(node: Expr) -> str | None:
+    if node[0] == "L" and isinstance(node[1], str):
+        return node[1]
+    found = traversal_root(node)
+    if found is None:
+        return None
+    root, names = found
+    return f"{root}.{names[0]}" if names else root
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../", ".\\", "..\\")) or source in (".", "..")
