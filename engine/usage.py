@@ -155,3 +155,16 @@ def _transfer_change(entry: Mapping[str, Any], index: int, path: str, line: int 
         address=f"data_transfer.{name}", type=DATA_TRANSFER_TYPE, name=name, provider="aws",
         action="update" if before is not None else "create", before=before, after=after,
         region=region, source=SourceLocation(path, line, f"/data_transfer/{index}"))
+
+
+def usage_keys_markdown(registry: CostRegistry) -> str:
+    """The README's table of usage keys per resource type (kept in step by a test)."""
+    rows = ["| resource type | usage keys |", "|---|---|",
+            "| every priced type | " + ", ".join(f"`{f.name}`" for f in GENERIC_FIELDS) + " |"]
+    for resource_type, fields in registry.usage_fields().items():
+        if fields:
+            rows.append(f"| `{resource_type}` | " + ", ".join(f"`{f.name}`" for f in fields)
+                        + " |")
+    rows.append("| `data_transfer` entries | `region`, `destination_region`, "
+                + ", ".join(f"`{k}`" for k in DATA_TRANSFER_FIELDS) + ", `before` |")
+    return "\n".join(rows)

@@ -90,3 +90,14 @@ def test_bad_usage_files_name_file_line_and_path(tmp_path, text, expected):
 def test_missing_usage_file(tmp_path):
     with pytest.raises(InputError, match="nope.yml: file not found"):
         load_usage(str(tmp_path / "nope.yml"), REGISTRY)
+
+
+def test_readme_lists_every_usage_key():
+    from pathlib import Path
+
+    from engine.costs.registry import builtin_registry
+    from engine.usage import usage_keys_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert usage_keys_markdown(builtin_registry()) in readme, \
+        "README usage-key table is stale: paste engine.usage.usage_keys_markdown() output"
