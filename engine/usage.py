@@ -62,12 +62,12 @@ class Usage:
 
 def usage_schema(registry: CostRegistry) -> dict[str, Any]:
     """JSON Schema of the usage file, generated from the registry's usage fields."""
-    def values_schema(fields: tuple[UsageField, ...]) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": False,
+    def values_schema(fields: tuple[UsageField, ...], title: str) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "title": title,
                 "properties": {f.name: {"type": "number", "minimum": 0,
                                         "description": f.description} for f in fields}}
 
-    per_type = {t: values_schema(GENERIC_FIELDS + fields)
+    per_type = {t: values_schema(GENERIC_FIELDS + fields, f"usage of {t}")
                 for t, fields in registry.usage_fields().items()}
     all_fields: dict[str, UsageField] = {f.name: f for f in GENERIC_FIELDS}
     for fields in registry.usage_fields().values():
@@ -89,9 +89,11 @@ def usage_schema(registry: CostRegistry) -> dict[str, Any]:
         "required": ["version"],
         "properties": {
             "version": {"const": USAGE_VERSION},
-            "defaults": {"type": "object", "additionalProperties": False, "properties": per_type},
+            "defaults": {"type": "object", "additionalProperties": False, "properties": per_type,
+                         "title": "usage defaults (resource types with a cost model)"},
             "resources": {"type": "object",
-                          "additionalProperties": values_schema(tuple(all_fields.values()))},
+                          "additionalProperties": values_schema(tuple(all_fields.values()),
+                                                                "usage of a resource")},
             "data_transfer": {"type": "array", "items": {
                 "type": "object", "additionalProperties": False, "required": ["name"],
                 "properties": {**transfer_props, "before": {
@@ -105,15 +107,18 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
                default_region: str | None = None) -> Usage:
     if path is None:
         return Usage()
-    from .yamlfile import load_yaml, validate
+    from .yamlload import YamlDoc, load_yaml
+    from .yamlschema import schema_errors
 
     if registry is None:
         from .costs.registry import builtin_registry
         registry = builtin_registry()
     doc = load_yaml(path)
     if doc.data is None:
-        doc = type(doc)(doc.path, {}, doc.lines)
-    validate(doc, usage_schema(registry), what="usage: ")
+        doc = YamlDoc(doc.file, {}, doc.lines)
+    errors = schema_errors(doc, usage_schema(registry))
+    if errors:
+        raise errors[0]
     data = doc.data
 
     def decimals(values: Mapping[str, Any]) -> dict[str, Decimal]:
@@ -127,15 +132,15 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
         else:
             exact[address] = decimals(values)
     transfers = tuple(
-        _transfer_change(entry, i, doc.path, doc.line_of(f"/data_transfer/{i}"), default_region)
+        _transfer_change(entry, i, doc.file, doc.line(("data_transfer", i)), default_region)
         for i, entry in enumerate(data.get("data_transfer") or ()))
     seen: set[str] = set()
     for i, transfer in enumerate(transfers):
         if transfer.name in seen:
-            raise InputError(doc.path, f"duplicate data_transfer name {transfer.name!r}",
-                             line=doc.line_of(f"/data_transfer/{i}"), where=f"/data_transfer/{i}")
+            raise InputError(doc.file, f"duplicate data_transfer name {transfer.name!r}",
+                             line=doc.line(("data_transfer", i)), where=f"$.data_transfer[{i}]")
         seen.add(transfer.name)
-    return Usage(path=doc.path,
+    return Usage(path=doc.file,
                  defaults={t: decimals(v) for t, v in (data.get("defaults") or {}).items()},
                  exact=exact, globs=tuple(globs), transfers=transfers)
 

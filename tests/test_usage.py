@@ -62,22 +62,24 @@ data_transfer:
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("version: 2\n", "usage.yml:1: /version: usage: 1 was expected"),
+    ("version: 2\n", "usage.yml:1: $.version: 2 must be 1"),
     ("version: 1\ndefaults:\n  aws_s3_bucket:\n    standard_storge_gb: 1\n",
-     "usage.yml:4: /defaults/aws_s3_bucket: usage: unknown key ('standard_storge_gb' was "
-     "unexpected)"),
+     "usage.yml:4: $.defaults.aws_s3_bucket.standard_storge_gb: unknown key "
+     "'standard_storge_gb' in usage of aws_s3_bucket (expected one of: hours_per_month, "
+     "run_hours, standard_storage_gb)"),
     ("version: 1\ndefaults:\n  aws_lambda_function: {hours_per_month: 1}\n",
-     "usage.yml:3: /defaults: usage: unknown key ('aws_lambda_function' was unexpected)"),
+     "usage.yml:3: $.defaults.aws_lambda_function: unknown key 'aws_lambda_function' in "
+     "usage defaults (resource types with a cost model)"),
     ("version: 1\nresources:\n  aws_instance.a:\n    hours_per_month: -5\n",
-     "usage.yml:4: /resources/aws_instance.a/hours_per_month: usage: -5 is less than the "
-     "minimum of 0"),
+     "usage.yml:4: $.resources.aws_instance.a.hours_per_month: -5 is less than the minimum "
+     "of 0"),
     ("version: 1\nresources:\n  aws_instance.a: {hours_per_month: lots}\n",
-     "usage.yml:3: /resources/aws_instance.a/hours_per_month: usage: 'lots' is not of type "
-     "'number'"),
-    ("version: 1\nversion: 1\n", "usage.yml:2: /: duplicate key 'version'"),
+     "usage.yml:3: $.resources.aws_instance.a.hours_per_month: wrong type: expected number, "
+     "got string ('lots')"),
+    ("version: 1\nversion: 1\n", "usage.yml:2: duplicate key 'version' at $"),
     ("version: 1\nresources: [\n", "usage.yml:3: YAML syntax error:"),
     ("version: 1\ndata_transfer:\n  - {name: a}\n  - {name: a}\n",
-     "usage.yml:4: /data_transfer/1: duplicate data_transfer name 'a'"),
+     "usage.yml:4: $.data_transfer[1]: duplicate data_transfer name 'a'"),
 ])
 def test_bad_usage_files_name_file_line_and_path(tmp_path, text, expected):
     with pytest.raises(InputError) as err:

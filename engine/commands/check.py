@@ -1,0 +1,114 @@
+"""`costwarden check PATH`: the estimate plus policy findings; exit 1 when blocking."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .estimate import add_common_input_options
+
+
+def add_policy_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policies", metavar="DIR_OR_FILE", action="append", default=[],
+                   help="policy file or folder (repeatable; default: the bundled pack)")
+    p.add_argument("--data", metavar="FILE", action="append", default=[],
+                   help="data file overriding the one with the same name (repeatable)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="price a change and evaluate cost policies")
+    add_common_input_options(p)
+    add_policy_options(p)
+    p.add_argument("--waivers", metavar="FILE", help="waivers file (YAML)")
+    p.add_argument("--env", metavar="NAME",
+                   help="environment for level overrides and environment conditions "
+                        "(default: each resource's environment tag)")
+    p.add_argument("--env-tag", metavar="KEY", default="environment",
+                   help="tag that names a resource's environment (default: environment)")
+    p.add_argument("--unknown", choices=("unknown", "fail", "pass"), default="unknown",
+                   help="how a result known only after apply counts (default: unknown, "
+                        "reported but not blocking)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--show-passes", action="store_true",
+                   help="list passing findings too (counts are always shown)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..pipeline import estimate_path
+    from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from .estimate import options_from
+
+    policies = load_policies(args.policies, args.data)  # bad policies fail before pricing
+    waivers = load_waivers(args.waivers, policies) if args.waivers else None
+    estimate = estimate_path(args.path, options_from(args))
+    options = EvaluationOptions(env=args.env, env_tag=args.env_tag, unknown=args.unknown,
+                                include_passes=args.show_passes)
+    result = evaluate(estimate, policies, waivers, options)
+    for note in _expired_notes(waivers, result):
+        print(f"costwarden: warning: {note}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(check_document(estimate, result), indent=2, sort_keys=True,
+                                    ensure_ascii=False) + "\n")
+    else:
+        from ..report.table import render_estimate
+
+        sys.stdout.write(render_estimate(estimate))
+        sys.stdout.write(render_findings(result))
+    return 1 if result.blocking else 0
+
+
+def check_document(estimate: Any, result: Any) -> dict[str, Any]:
+    from ..report.json_report import estimate_document, finding_document
+
+    doc = estimate_document(estimate)
+    doc["findings"] = [finding_document(f) for f in _ordered(result.findings)]
+    doc["policy_summary"] = {
+        "totals": result.totals(),
+        "policies": {p.id: {"level": p.level, **{o: result.counts.get(p.id, {}).get(o, 0)
+                                                  for o in ("pass", "fail", "waived", "unknown")}}
+                     for p in result.policies},
+        "blocking": result.blocking,
+    }
+    return doc
+
+
+_ORDER = {"fail": 0, "unknown": 1, "waived": 2, "pass": 3}
+
+
+def _ordered(findings: Any) -> list[Any]:
+    return sorted(findings, key=lambda f: (not f.blocking, _ORDER[f.outcome], f.policy_id,
+                                           f.address or "", f.group or ""))
+
+
+def render_findings(result: Any) -> str:
+    t = result.totals()
+    lines = ["", f"Policies: {len(result.policies)} evaluated: {t['fail']} fail "
+                 f"({t['blocking']} blocking), {t['waived']} waived, {t['unknown']} unknown, "
+                 f"{t['pass']} pass"]
+    for f in _ordered(result.findings):
+        target = f.address or (f"group {f.group}" if f.group else "whole change")
+        tag = "BLOCK" if f.blocking else f.outcome.upper()
+        lines.append(f"  {tag:<7} {f.level:<14} {f.policy_id}  {target}")
+        lines.append(f"          {f.message}")
+        if f.waiver:
+            w = f.waiver
+            who = w.get("approver") or w.get("owner")
+            lines.append(f"          waived by {w['id']} ({who}, expires {w['expires']}): "
+                         f"{w['reason']}")
+    verdict = "FAILED: blocking policies failed" if result.blocking else "passed"
+    lines.append(f"Result: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def _expired_notes(waivers: Any, result: Any) -> list[str]:
+    if waivers is None:
+        return []
+    import datetime as dt
+
+    today = dt.date.today()
+    return [f"waiver {w.id} ({w.file}:{w.line}) for {w.policy} expired on "
+            f"{w.expires.isoformat()}; it covers nothing" for w in waivers.waivers
+            if w.expired(today)]

@@ -1,0 +1,333 @@
+"""The built-in condition types (see `conditions.py` for the contract)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from .conditions import (SIDE_SCHEMA, Check, CompileContext, ConditionType, Verdict, ops_schema,
+                         show)
+from .operators import MISSING, OPERATORS, OperandError, prepare
+from .subject import Subject, parse_path, resolve
+
+COND = {"$ref": "#/$defs/condition"}
+STRINGS_OR_REF = {"anyOf": [{"type": "array", "items": {"type": "string"}},
+                            {"$ref": "#/$defs/data_ref"}]}
+
+
+# --- logic ----------------------------------------------------------------------
+
+def _all(params: Any, ctx: CompileContext) -> Check:
+    checks = [ctx.at(i).compile(c) for i, c in enumerate(params)]
+
+    def check(s: Subject) -> Verdict:
+        evidence: dict[str, Any] = {}
+        result: bool | None = True
+        for c in checks:
+            ok, ev = c(s)
+            evidence.update(ev)
+            if ok is False:
+                return False, evidence
+            if ok is None:
+                result = None
+        return result, evidence
+    return check
+
+
+def _any(params: Any, ctx: CompileContext) -> Check:
+    checks = [ctx.at(i).compile(c) for i, c in enumerate(params)]
+
+    def check(s: Subject) -> Verdict:
+        evidence: dict[str, Any] = {}
+        result: bool | None = False
+        for c in checks:
+            ok, ev = c(s)
+            evidence.update(ev)
+            if ok is True:
+                return True, evidence
+            if ok is None:
+                result = None
+        return result, evidence
+    return check
+
+
+def _not(params: Any, ctx: CompileContext) -> Check:
+    inner = ctx.compile(params)
+
+    def check(s: Subject) -> Verdict:
+        ok, ev = inner(s)
+        return (None if ok is None else not ok), ev
+    return check
+
+
+# --- attributes and tags --------------------------------------------------------
+
+def _attribute(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    try:
+        path = parse_path(params["path"])
+    except ValueError as exc:
+        raise ctx.error(str(exc), "path") from None
+    side, text = params.get("side"), params["path"]
+    quantifier = params.get("match", "all")
+    ops = ctx.ops(params, skip=("path", "side", "match"))
+
+    def check(s: Subject) -> Verdict:
+        which = s.pick(side)
+        found = list(resolve(s.doc(which) or {}, path))
+        values = [v for _, v in found]
+        ev = {text: show(values[0]) if len(values) == 1 else [show(v) for v in values]}
+        if which == "after" and s.change.unknown_paths:
+            if any(v is MISSING and s.change.is_unknown(p) for p, v in found) or \
+                    (not found and s.change.is_unknown(path[:path.index("*")] if "*" in path else path)):
+                return None, ev
+        if quantifier == "any":
+            return any(ops.holds(v) for v in values), ev
+        return ops.all_hold(values), ev
+    return check
+
+
+def _tag(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    key, side = params["key"], params.get("side")
+    ops = ctx.ops(params, skip=("key", "side"))
+    name = f"tag.{key}"
+
+    def check(s: Subject) -> Verdict:
+        if not s.world.taggable(s.change.type, s.change.provider):
+            return True, {"taggable": False}
+        which = s.pick(side)
+        tags = s.tags(which) or {}
+        value = tags.get(key, MISSING)
+        if value is MISSING and s.tag_unknown(which, key):
+            return None, {name: "(known after apply)"}
+        return ops.holds(value), {name: show(value)}
+    return check
+
+
+def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    side = params.get("side")
+    required = ctx.value(params.get("required", []), "required")
+    if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
+        raise ctx.error("required tags must be a list of tag keys", "required")
+    allowed: dict[str, Any] = {}
+    for key, raw in (params.get("allowed") or {}).items():
+        values = ctx.value(raw, "allowed", key)
+        if not isinstance(values, list):
+            raise ctx.error("allowed values must be a list", "allowed", key)
+        allowed[key] = prepare("in", values)
+    for key, raw in (params.get("patterns") or {}).items():
+        try:
+            allowed[key] = prepare("matches", ctx.value(raw, "patterns", key))
+        except OperandError as exc:
+            raise ctx.error(str(exc), "patterns", key) from None
+
+    def check(s: Subject) -> Verdict:
+        if not s.world.taggable(s.change.type, s.change.provider):
+            return True, {"taggable": False}
+        which = s.pick(side)
+        tags = s.tags(which) or {}
+        missing, unknown, invalid = [], [], []
+        for key in required:
+            if key not in tags:
+                (unknown if s.tag_unknown(which, key) else missing).append(key)
+        for key, expected in allowed.items():
+            value = tags.get(key)
+            if value is None:
+                continue
+            test = OPERATORS["matches" if hasattr(expected, "fullmatch") else "in"].test
+            if not test(value, expected):
+                invalid.append(f"{key}={value}")
+        ev = {"missing_tags": missing, "invalid_tags": invalid}
+        if unknown:
+            ev["unknown_tags"] = unknown
+        if missing or invalid:
+            return False, ev
+        return (None if unknown else True), ev
+    return check
+
+
+# --- derived facts: instances, GPUs, purchase option, environment ---------------
+
+def _facts(name: str, get: Callable[[Subject, str], tuple[tuple[str, ...], bool]],
+           description: str) -> ConditionType:
+    def compile_(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+        side = params.get("side")
+        ops = ctx.ops(params, skip=("side",))
+
+        def check(s: Subject) -> Verdict:
+            values, unknown = get(s, s.pick(side))
+            ev = {name: ", ".join(values)}
+            if unknown and not values:
+                return None, {name: "(known after apply)"}
+            return ops.all_hold(values), ev
+        return check
+    return ConditionType(name, description, ops_schema({"side": SIDE_SCHEMA}), compile_,
+                         lambda p: (name,))
+
+
+def _gpu_models(s: Subject, side: str) -> tuple[tuple[str, ...], bool]:
+    gpus, known = s.gpus(side)  # type: ignore[arg-type]
+    return tuple(sorted(gpus)), not known
+
+
+def _gpu_count(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    side = params.get("side")
+    ops = ctx.ops(params, skip=("side",))
+
+    def check(s: Subject) -> Verdict:
+        count = s.gpu_count(s.pick(side))
+        if count is None:
+            return None, {"gpu_count": "(unknown)"}
+        return ops.holds(count), {"gpu_count": count, **ops.describe()}
+    return check
+
+
+def _environment(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    ops = ctx.ops(params)
+
+    def check(s: Subject) -> Verdict:
+        env = s.world.environment_of(s)
+        if env is None and s.tag_unknown(s.default_side, s.world.env_tag):
+            return None, {"environment": "(known after apply)"}
+        return ops.holds(MISSING if env is None else env), {"environment": env}
+    return check
+
+
+def _action(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    ops = ctx.ops(params)
+    return lambda s: (ops.holds(s.change.action), {"action": s.change.action})
+
+
+# --- cost -----------------------------------------------------------------------
+
+_COST_NAMES = {("hour", "after"): "hourly_cost", ("hour", "before"): "hourly_cost_before",
+               ("hour", "delta"): "hourly_delta", ("month", "after"): "monthly_cost",
+               ("month", "before"): "monthly_cost_before", ("month", "delta"): "monthly_delta",
+               ("run", "after"): "cost_per_run", ("job", "after"): "job_cost"}
+
+
+def cost_value(s: Subject, period: str, side: str) -> Decimal | None | str:
+    """The cost figure, None when unknown, or "n/a" for a run cost without run hours."""
+    rc = s.cost
+    if period == "run":
+        return "n/a" if rc.run_hours is None else rc.cost_per_run
+    if period == "job":  # one run when the usage file gives run hours, else a month
+        return rc.monthly_delta if rc.run_hours is None else rc.cost_per_run
+    if side == "delta":
+        return rc.hourly_delta if period == "hour" else rc.monthly_delta
+    sc = rc.after if side == "after" else rc.before
+    if sc is None:
+        return Decimal(0) if s.doc(side) is None else None  # type: ignore[arg-type]
+    return sc.hourly if period == "hour" else sc.monthly
+
+
+def _cost(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    period, side = params.get("period", "hour"), params.get("side", "after")
+    if period in ("run", "job") and side != "after":
+        raise ctx.error(f"a {period} cost has no before/delta side", "side")
+    name = _COST_NAMES[(period, side)]
+    ops = ctx.ops(params, skip=("period", "side"))
+
+    def check(s: Subject) -> Verdict:
+        value = cost_value(s, period, side)
+        ev: dict[str, Any] = {name: value, **ops.describe()}
+        if period in ("run", "job"):
+            ev["run_hours"] = s.cost.run_hours
+        if value == "n/a":
+            return True, ev  # not a job: no run hours in the usage file
+        if value is None:
+            return None, ev
+        return ops.holds(value), ev
+    return check
+
+
+# --- relations ------------------------------------------------------------------
+
+def _relation(params: Mapping[str, Any], ctx: CompileContext) -> Check:
+    from .operators import Globs
+
+    types = Globs.of(params["type"])
+    direction = params.get("direction", "incoming")
+    try:
+        via = parse_path(params["via"])
+    except ValueError as exc:
+        raise ctx.error(str(exc), "via") from None
+    keys = tuple(params.get("match", ["id", "bucket", "name", "arn"]))
+    want = params.get("exists", True)
+    spec = (types, direction, via, keys)
+
+    def check(s: Subject) -> Verdict:
+        found, unknown = s.world.related(s, spec)
+        ev = {"related": ", ".join(found)}
+        if not found and unknown:
+            return None, ev
+        return (bool(found) == want), ev
+    return check
+
+
+def _one_of_cost_names(params: Mapping[str, Any]) -> tuple[str, ...]:
+    name = _COST_NAMES.get((params.get("period", "hour"), params.get("side", "after")))
+    return (name, "run_hours", "limit", "expected") if name else ("limit", "expected")
+
+
+def _attr_evidence(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return (str(params.get("path")), "expected", "limit")
+
+
+BUILTIN: tuple[ConditionType, ...] = (
+    ConditionType("all", "every listed condition holds",
+                  {"type": "array", "items": COND, "minItems": 1}, _all),
+    ConditionType("any", "at least one listed condition holds",
+                  {"type": "array", "items": COND, "minItems": 1}, _any),
+    ConditionType("not", "the condition does not hold", COND, _not),
+    ConditionType("attribute", "test an attribute of the resource (after the change by default)",
+                  ops_schema({"path": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA,
+                              "match": {"enum": ["all", "any"]}}, required=["path"]),
+                  _attribute, _attr_evidence),
+    ConditionType("tag", "test one effective tag (provider default tags included)",
+                  ops_schema({"key": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA},
+                             required=["key"]),
+                  _tag, lambda p: (f"tag.{p.get('key')}", "taggable")),
+    ConditionType("tags", "required tag keys, allowed values and patterns on taggable types",
+                  {"type": "object", "title": "tags condition", "additionalProperties": False,
+                   "minProperties": 1,
+                   "properties": {"required": STRINGS_OR_REF, "side": SIDE_SCHEMA,
+                                  "allowed": {"type": "object",
+                                              "additionalProperties": STRINGS_OR_REF},
+                                  "patterns": {"type": "object",
+                                               "additionalProperties": {
+                                                   "anyOf": [{"type": "string"},
+                                                             {"$ref": "#/$defs/data_ref"}]}}}},
+                  _tags, lambda p: ("missing_tags", "invalid_tags", "unknown_tags", "taggable")),
+    _facts("instance_type", lambda s, side: s.instance_types(side),  # type: ignore[arg-type]
+           "every instance type of the resource (resolved through launch templates)"),
+    _facts("instance_family", lambda s, side: s.families(side),  # type: ignore[arg-type]
+           "every instance family (p5, ml.p4d, g6e, a3) of the resource"),
+    _facts("gpu_model", _gpu_models, "every GPU model of the resource"),
+    _facts("purchase_option", lambda s, side: s.purchase_options(side),  # type: ignore[arg-type]
+           "every purchase option: on_demand, spot, reserved_1y, reserved_3y"),
+    ConditionType("gpu_count", "number of GPUs/accelerators of the resource",
+                  ops_schema({"side": SIDE_SCHEMA}), _gpu_count,
+                  lambda p: ("gpu_count", "limit", "expected")),
+    ConditionType("environment", "the environment: --env, else the resource's environment tag",
+                  ops_schema({}), _environment, lambda p: ("environment",)),
+    ConditionType("action", "the change action: create, update, delete, replace, no-op, read",
+                  ops_schema({}), _action, lambda p: ("action",)),
+    ConditionType("cost", "the resource's own cost in $/h, $/month, per run (hourly x run "
+                  "hours from usage) or per job (per run if run hours are known, else the "
+                  "monthly delta); before, after or delta", ops_schema({"period": {"enum": ["hour", "month", "run", "job"]},
+                                          "side": {"enum": ["before", "after", "delta"]}}),
+                  _cost, _one_of_cost_names),
+    ConditionType("relation", "another resource of a type references this one (incoming) or "
+                  "this one references it (outgoing)",
+                  {"type": "object", "title": "relation condition", "additionalProperties": False,
+                   "required": ["type", "via"],
+                   "properties": {"type": {"anyOf": [{"type": "string"},
+                                                     {"type": "array",
+                                                      "items": {"type": "string"}}]},
+                                  "direction": {"enum": ["incoming", "outgoing"]},
+                                  "via": {"type": "string", "minLength": 1},
+                                  "match": {"type": "array", "items": {"type": "string"},
+                                            "minItems": 1},
+                                  "exists": {"type": "boolean"}}},
+                  _relation, lambda p: ("related",)),
+)

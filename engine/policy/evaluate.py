@@ -1,0 +1,184 @@
+"""Evaluate a policy set against an estimate: findings, never rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Mapping
+
+from ..model import Estimate, Finding, ResourceCost
+from .aggregate import evaluate_aggregate
+from .messages import render
+from .spec import BLOCKING_LEVELS, Policy, PolicySet
+from .subject import Subject
+from .taggable import Taggable, load_taggable
+from .waivers import WaiverSet
+from .world import World
+
+UnknownMode = Literal["unknown", "fail", "pass"]
+
+
+@dataclass(frozen=True)
+class EvaluationOptions:
+    env: str | None = None  # fixes the environment; else the resource's env tag decides
+    env_tag: str = "environment"
+    unknown: UnknownMode = "unknown"  # how an undecidable result counts
+    include_passes: bool = False
+    today: dt.date | None = None
+    taggable: Taggable | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    findings: tuple[Finding, ...]
+    counts: Mapping[str, Mapping[str, int]]  # policy id -> outcome -> count (passes included)
+    policies: tuple[Policy, ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.blocking for f in self.findings)
+
+    def totals(self) -> dict[str, int]:
+        out = {"pass": 0, "fail": 0, "waived": 0, "unknown": 0}
+        for per in self.counts.values():
+            for outcome, n in per.items():
+                out[outcome] += n
+        out["blocking"] = sum(1 for f in self.findings if f.blocking)
+        return out
+
+
+def evaluate(source: Estimate | Iterable[ResourceCost], policies: PolicySet,
+             waivers: WaiverSet | None = None,
+             options: EvaluationOptions = EvaluationOptions()) -> Evaluation:
+    costs = source.resources if isinstance(source, Estimate) else tuple(source)
+    world = World.build(costs, options.taggable or load_taggable(), options.env, options.env_tag)
+    run = _Run(world, policies, waivers or WaiverSet(), options)
+    for policy in policies.policies:
+        if policy.aggregate is not None:
+            run.aggregate(policy)
+        else:
+            run.per_resource(policy)
+    return Evaluation(tuple(run.findings), run.counts, policies.policies)
+
+
+@dataclass
+class _Run:
+    world: World
+    policies: PolicySet
+    waivers: WaiverSet
+    options: EvaluationOptions
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        self.today = self.options.today or dt.date.today()
+
+    def per_resource(self, policy: Policy) -> None:
+        counts = self.counts.setdefault(policy.id, {})
+        fixed_level = None if policy.levels and self.options.env is None \
+            else policy.level_for(self.options.env)
+        if fixed_level == "disabled":
+            return
+        for s in self.world.of_types(policy.selector.type_matches):
+            level = fixed_level or policy.level_for(self.world.environment_of(s))
+            if level == "disabled":
+                continue
+            selected, where_evidence = policy.selector.match(s)
+            if selected is False:
+                continue
+            if selected is None:
+                ok, evidence = None, {**where_evidence, "selector": "undecidable before apply"}
+            else:
+                ok, evidence = policy.check(s)  # type: ignore[misc]
+                if where_evidence:
+                    evidence = {**where_evidence, **evidence}
+            outcome = self._outcome(ok)
+            if outcome == "pass" and not self.options.include_passes:
+                counts["pass"] = counts.get("pass", 0) + 1
+                continue
+            self._add(policy, level, outcome, s.change.address, None, evidence, s, ok is None)
+
+    def aggregate(self, policy: Policy) -> None:
+        for result in evaluate_aggregate(policy, self.world, self.policies.data):
+            env = self.options.env or result.group.get("environment") or \
+                result.group.get(self.options.env_tag)
+            level = policy.level_for(env if env and env != "(none)" else None)
+            if level == "disabled":
+                continue
+            group = ",".join(f"{k}={v}" for k, v in result.group.items()) or None
+            outcome = self._outcome(result.outcome)
+            if outcome == "pass" and not self.options.include_passes:
+                counts = self.counts.setdefault(policy.id, {})
+                counts["pass"] = counts.get("pass", 0) + 1
+                continue
+            self._add(policy, level, outcome, None, group, result.evidence, None,
+                      result.outcome is None)
+
+    def _outcome(self, ok: bool | None) -> str:
+        if ok is None:
+            mode = self.options.unknown
+            return "unknown" if mode == "unknown" else mode
+        return "pass" if ok else "fail"
+
+    def _add(self, policy: Policy, level: str, outcome: str, address: str | None,
+             group: str | None, evidence: dict[str, Any], s: Subject | None,
+             was_unknown: bool) -> None:
+        evidence = dict(evidence)
+        if was_unknown:
+            evidence["unknown"] = True
+        waiver_info = None
+        note = ""
+        if outcome == "fail":
+            outcome, waiver_info, note = self._waive(policy, level, address, group, evidence)
+        values: dict[str, Any] = {"policy": policy.id, "level": level, "group": group,
+                                  "address": address, **evidence}
+        if s is not None:
+            ch = s.change
+            values.update(type=ch.type, name=ch.name, provider=ch.provider, region=ch.region,
+                          module=ch.module, action=ch.action,
+                          environment=evidence.get("environment", self.world.environment_of(s)))
+            for key, value in (s.tags(s.default_side) or {}).items():
+                values[f"tag.{key}"] = value
+            _facts(values, s, policy.message)
+        message = render(policy.message, values) + note
+        blocking = outcome == "fail" and level in BLOCKING_LEVELS
+        counts = self.counts.setdefault(policy.id, {})
+        counts[outcome] = counts.get(outcome, 0) + 1
+        self.findings.append(Finding(
+            policy_id=policy.id, level=level, outcome=outcome, address=address,  # type: ignore[arg-type]
+            message=message, blocking=blocking, evidence=evidence, group=group,
+            waiver=waiver_info, location=s.change.source if s is not None else None,
+            policy_file=policy.file))
+
+    def _waive(self, policy: Policy, level: str, address: str | None, group: str | None,
+               evidence: dict[str, Any]) -> tuple[str, dict[str, str] | None, str]:
+        matches = self.waivers.find(policy.id, address, group)
+        if not matches:
+            return "fail", None, ""
+        if level == "hard-mandatory":
+            ids = ", ".join(w.id for w in matches)
+            evidence["waiver_rejected"] = f"{ids}: a hard-mandatory policy cannot be waived"
+            return "fail", None, f" (waiver {ids} ignored: hard-mandatory policies cannot be waived)"
+        valid = [w for w in matches if not w.expired(self.today)]
+        if not valid:
+            w = matches[0]
+            evidence["waiver_rejected"] = f"{w.id}: expired on {w.expires.isoformat()}"
+            return "fail", None, f" (waiver {w.id} expired on {w.expires.isoformat()})"
+        return "waived", valid[0].summary(), ""
+
+
+_FACTS = {
+    "instance_type": lambda s: s.instance_types(s.default_side)[0],
+    "instance_family": lambda s: s.families(s.default_side)[0],
+    "purchase_option": lambda s: s.purchase_options(s.default_side)[0],
+    "gpu_model": lambda s: tuple(sorted(s.gpus(s.default_side)[0])),
+    "gpu_count": lambda s: s.gpu_count(s.default_side),
+}
+
+
+def _facts(values: dict[str, Any], s: Subject, message: str) -> None:
+    """Fill derived facts a message names but the conditions did not report."""
+    for name, get in _FACTS.items():
+        if name not in values and "{" + name + "}" in message:
+            values[name] = get(s)

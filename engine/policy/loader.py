@@ -1,0 +1,221 @@
+"""Load policy files: YAML with lines -> schema check -> compile, failing closed.
+
+Every problem (YAML syntax, unknown key, condition or operator, wrong type,
+unsafe regex, duplicate id, missing data file, unknown data key, unknown message
+placeholder) becomes an InputError naming file, line, policy id and JSON path.
+All problems are collected before raising, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from ..errors import InputError
+from .conditions import CompileContext, CompileError, ConditionRegistry, build_registry
+from .data import DataRefError, DataStore, is_ref, parse_ref
+from .operators import NUMERIC, Globs, OperandError, prepare
+from .schema import generate_schema
+from .spec import (ALL_ACTIONS, DEFAULT_ACTIONS, AggregateSpec, Policy, PolicyErrors, PolicySet,
+                   Selector, group_name)
+from ..yamlschema import schema_errors
+from ..yamlload import YamlDoc, json_path, load_yaml
+
+BUNDLED = Path(__file__).resolve().parents[2] / "policies"
+COMMON_PLACEHOLDERS = frozenset({"address", "type", "name", "provider", "region", "module",
+                                 "action", "policy", "level", "group", "environment",
+                                 "instance_type", "instance_family", "purchase_option",
+                                 "gpu_model", "gpu_count"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def policy_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus the *.yaml/*.yml directly inside named folders."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir()
+                          if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputError(str(path), "policy file or folder not found")
+    return out
+
+
+def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | Path] = (),
+                  registry: ConditionRegistry | None = None) -> PolicySet:
+    """Load and compile policies (the bundled pack when `paths` is empty)."""
+    registry = registry or build_registry()
+    paths = list(paths) or [BUNDLED]
+    files = policy_files(paths)
+    if not files:
+        raise InputError(", ".join(str(p) for p in paths), "no policy files (*.yaml) found")
+    errors: list[InputError] = []
+    docs: list[YamlDoc] = []
+    data_paths: list[str | Path] = []
+    validator_schema = generate_schema(registry)
+    for file in files:
+        try:
+            doc = load_yaml(file, display_name(file))
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        found = schema_errors(doc, validator_schema)
+        errors += found
+        docs.append(doc)
+        for i, rel in enumerate(_list(doc.data, "data")):
+            target = file.parent / str(rel)
+            if not target.is_file():
+                errors.append(InputError(doc.file, f"data file not found: {target}",
+                                         line=doc.line(("data", i)), where=json_path(("data", i))))
+            else:
+                data_paths.append(target)
+    data = DataStore()
+    try:
+        data = data.with_files(data_paths + list(data_files))
+    except InputError as exc:
+        errors.append(exc)
+    policies: list[Policy] = []
+    seen: dict[str, str] = {}
+    for doc in docs:
+        for i, raw in enumerate(_list(doc.data, "policies")):
+            if not isinstance(raw, Mapping):
+                continue
+            pid = raw.get("id") if isinstance(raw.get("id"), str) else None
+            if pid is not None:
+                if pid in seen:
+                    errors.append(InputError(doc.file, f"duplicate policy id (first defined at "
+                                             f"{seen[pid]})", line=doc.line(("policies", i, "id")),
+                                             where=_where(pid, ("policies", i, "id"))))
+                    continue
+                seen[pid] = f"{doc.file}:{doc.line(('policies', i))}"
+            if any(e.file == doc.file and e.where and f"$.policies[{i}]" in e.where for e in errors):
+                continue  # already reported by the schema check
+            try:
+                policies.append(_compile(doc, i, raw, registry, data))
+            except CompileError as exc:
+                path = ("policies", i) + exc.path
+                errors.append(InputError(doc.file, exc.message, line=doc.line(path),
+                                         where=_where(pid, path)))
+    if errors:
+        raise PolicyErrors(errors)
+    return PolicySet(tuple(policies), data, registry, tuple(d.file for d in docs))
+
+
+def display_name(path: Path) -> str:
+    """Bundled files as `policies/...` (stable in goldens), others as given."""
+    try:
+        return "policies/" + path.resolve().relative_to(BUNDLED).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _list(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return value if isinstance(value, list) else []
+
+
+def _where(pid: str | None, path: tuple[str | int, ...]) -> str:
+    return f"policy {pid} {json_path(path)}" if pid else json_path(path)
+
+
+def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: ConditionRegistry,
+             data: DataStore) -> Policy:
+    ctx = CompileContext(registry, data, ())
+    has_require, has_aggregate = "require" in raw, "aggregate" in raw
+    if has_require == has_aggregate:
+        raise CompileError((), "a policy needs exactly one of 'require' (per resource) or "
+                               "'aggregate' (over the whole change)")
+    check = ctx.at("require").compile(raw["require"]) if has_require else None
+    aggregate = _aggregate(raw["aggregate"], ctx.at("aggregate")) if has_aggregate else None
+    selector = _selector(raw.get("select") or {}, ctx.at("select"), aggregate is not None)
+    top = doc.data
+    levels_raw = raw.get("levels", top.get("levels") or {})
+    levels = tuple((Globs.of(env), level) for env, level in levels_raw.items())
+    evidence = registry.evidence_names(raw.get("require"))
+    evidence |= registry.evidence_names((raw.get("select") or {}).get("where"))
+    if aggregate:
+        evidence |= set(aggregate.group_names) | {"limit", "measure", "error", "not_priced"}
+        for measure, _, _ in aggregate.tests:
+            metric = measure.split("_", 1)[1]
+            evidence |= {f"{when}_{metric}" for when in ("prior", "proposed", "delta")}
+    _check_message(raw["message"], evidence)
+    return Policy(id=raw["id"], description=raw["description"], level=raw["level"],
+                  message=raw["message"], selector=selector, file=doc.file,
+                  line=doc.line(("policies", index)), check=check, aggregate=aggregate,
+                  levels=levels, waiver_requires=tuple((raw.get("waivers") or {}).get("require", ())))
+
+
+def _check_message(message: str, evidence: set[str]) -> None:
+    allowed = COMMON_PLACEHOLDERS | evidence
+    for m in _PLACEHOLDER.finditer(message.replace("{{", "").replace("}}", "")):
+        name = m.group(1)
+        if name not in allowed and not name.startswith("tag."):
+            raise CompileError(("message",), f"unknown placeholder {{{name}}} in message "
+                                             f"(available: {', '.join(sorted(allowed))})")
+
+
+def _globs(ctx: CompileContext, raw: Any, *path: str) -> Globs:
+    value = ctx.value(raw, *path)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ctx.error("expected a string or a list of strings", *path)
+    return Globs.of(value)
+
+
+def _selector(raw: Mapping[str, Any], ctx: CompileContext, aggregate: bool) -> Selector:
+    def globs(key: str) -> Globs | None:
+        return _globs(ctx, raw[key], key) if key in raw else None
+
+    providers = None
+    if "providers" in raw:
+        providers = frozenset(globs("providers").patterns)  # type: ignore[union-attr]
+    actions = frozenset(raw["actions"]) if "actions" in raw else (
+        ALL_ACTIONS if aggregate else DEFAULT_ACTIONS)
+    tags = tuple((key, _globs(ctx, value, "tags", key)) for key, value in (raw.get("tags") or {}).items())
+    where = ctx.at("select", "where").compile(raw["where"]) if "where" in raw else None
+    return Selector(types=globs("types"), providers=providers, addresses=globs("addresses"),
+                    actions=actions, modes=frozenset(raw.get("modes", ["managed"])),
+                    taggable=raw.get("taggable"), tags=tags,
+                    instance_family=globs("instance_family"), instance_type=globs("instance_type"),
+                    gpu_model=globs("gpu_model"), where=where)
+
+
+def _aggregate(raw: Mapping[str, Any], ctx: CompileContext) -> AggregateSpec:
+    group_by = tuple("tag:project" if g == "project" else g for g in raw.get("group_by", []))
+    names = {group_name(g) for g in group_by}
+    tests = []
+    for measure, ops in raw["require"].items():
+        for op, value in ops.items():
+            if op not in NUMERIC:
+                raise ctx.error(f"unknown operator {op!r} for an aggregate", "require", measure, op)
+            if is_ref(value):
+                try:
+                    ref = parse_ref(value["data"])
+                except DataRefError as exc:
+                    raise ctx.error(str(exc), "require", measure, op, "data") from None
+                unknown = set(ref.placeholders) - names
+                if unknown:
+                    raise ctx.error(f"placeholder {{{sorted(unknown)[0]}}} is not a group_by key "
+                                    f"(groups: {', '.join(sorted(names)) or 'none'})",
+                                    "require", measure, op, "data")
+                try:
+                    resolved = ctx.data.lookup(ref)  # checks the file and the fixed prefix
+                except DataRefError as exc:
+                    raise ctx.error(str(exc), "require", measure, op, "data") from None
+                tests.append((measure, op, ref if ref.placeholders else _number(
+                    ctx, resolved, op, "require", measure, op)))
+            else:
+                tests.append((measure, op, _number(ctx, value, op, "require", measure, op)))
+    return AggregateSpec(group_by, tuple(tests))
+
+
+def _number(ctx: CompileContext, value: Any, op: str, *path: str) -> Any:
+    try:
+        return prepare("gt", value) if op not in ("equals", "not_equals") else prepare(op, value)
+    except OperandError as exc:
+        raise ctx.error(str(exc), *path) from None

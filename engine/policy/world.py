@@ -1,0 +1,126 @@
+"""The whole change as policies see it: subjects indexed by type and address."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..model import ResourceCost
+from .operators import MISSING, Globs
+from .subject import Subject, resolve
+from .taggable import Taggable
+
+_INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
+
+
+@dataclass
+class World:
+    subjects: list[Subject]
+    taggable: Taggable
+    env: str | None = None  # --env: overrides the environment tag
+    env_tag: str = "environment"
+    by_type: dict[str, list[Subject]] = field(default_factory=dict)
+    by_address: dict[str, Subject] = field(default_factory=dict)
+    _bases: dict[str, list[str]] = field(default_factory=dict)
+    _relations: dict[Any, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, costs: Iterable[ResourceCost], taggable: Taggable, env: str | None = None,
+              env_tag: str = "environment") -> "World":
+        world = cls([], taggable, env, env_tag)
+        for rc in costs:
+            s = Subject(rc, world)
+            world.subjects.append(s)
+            world.by_type.setdefault(rc.change.type, []).append(s)
+            world.by_address[rc.change.address] = s
+            base = _INDEX_SUFFIX.sub("", rc.change.address)
+            if base != rc.change.address:
+                world._bases.setdefault(base, []).append(rc.change.address)
+        return world
+
+    def of_types(self, matches: Any) -> list[Subject]:
+        out: list[Subject] = []
+        for rtype, subjects in self.by_type.items():
+            if matches(rtype):
+                out += subjects
+        return out
+
+    def environment_of(self, s: Subject) -> str | None:
+        if self.env is not None:
+            return self.env
+        value = (s.tags(s.default_side) or {}).get(self.env_tag)
+        return value if isinstance(value, str) else None
+
+    # --- relations ---------------------------------------------------------------
+
+    def resolve_ref(self, owner: Subject, ref: str) -> list[str]:
+        """Addresses a configuration reference (`aws_s3_bucket.x.id`) points to."""
+        bases = [ref]
+        if owner.change.module_path and not ref.startswith("module."):
+            bases.append(".".join(owner.change.module_path) + "." + ref)
+        for base in bases:
+            cur = base
+            while cur:
+                if cur in self.by_address:
+                    return [cur]
+                if cur in self._bases:
+                    return self._bases[cur]
+                if "." not in cur:
+                    break
+                cur = cur.rsplit(".", 1)[0]
+        return []
+
+    def related(self, s: Subject, spec: tuple[Globs, str, tuple[Any, ...], tuple[str, ...]]
+                ) -> tuple[list[str], bool]:
+        types, direction, via, keys = spec
+        index = self._relations.get(spec)
+        if index is None:
+            index = self._relations[spec] = self._index(spec)
+        by_value, by_ref, unknown = index
+        found: list[str] = []
+        if direction == "incoming":
+            found += by_ref.get(s.change.address, [])
+            for key in keys:
+                value = (s.doc(s.default_side) or {}).get(key)
+                if isinstance(value, str):
+                    found += by_value.get(value, [])
+            return sorted(set(found)), bool(unknown)
+        # outgoing: this resource's `via` names one of the related resources
+        doc = s.doc(s.default_side) or {}
+        via_unknown = False
+        for path, value in resolve(doc, via):
+            if isinstance(value, str):
+                found += by_value.get(value, [])
+            elif value is MISSING and s.default_side == "after" and s.change.is_unknown(path):
+                via_unknown = True
+        for ref in s.change.depends_on:
+            found += [a for a in self.resolve_ref(s, ref) if types.match(self.by_address[a].change.type)]
+        return sorted(set(found)), via_unknown
+
+    def _index(self, spec: tuple[Globs, str, tuple[Any, ...], tuple[str, ...]]) -> Any:
+        types, direction, via, keys = spec
+        by_value: dict[str, list[str]] = {}
+        by_ref: dict[str, list[str]] = {}
+        unknown = 0
+        for r in self.of_types(types.match):
+            if r.change.after is None:
+                continue  # being deleted: relates to nothing after the change
+            if direction == "outgoing":
+                for key in keys:
+                    value = r.change.after.get(key)
+                    if isinstance(value, str):
+                        by_value.setdefault(value, []).append(r.change.address)
+                continue
+            known = False
+            for path, value in resolve(r.change.after, via):
+                if isinstance(value, str):
+                    by_value.setdefault(value, []).append(r.change.address)
+                    known = True
+            for ref in r.change.depends_on:
+                for target in self.resolve_ref(r, ref):
+                    by_ref.setdefault(target, []).append(r.change.address)
+                    known = True
+            if not known and r.change.is_unknown(via):
+                unknown += 1
+        return by_value, by_ref, unknown
