@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -50,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
     for note in _expired_notes(waivers, result):
         print(f"costwarden: warning: {note}", file=sys.stderr)
     if args.format == "json":
-        sys.stdout.write(json.dumps(check_document(estimate, result), indent=2, sort_keys=True,
-                                    ensure_ascii=False) + "\n")
+        from ..report.json_report import dumps
+
+        sys.stdout.write(dumps(check_document(estimate, result)))
     else:
         from ..report.table import render_estimate
 

@@ -115,8 +115,15 @@ def render(estimate: Estimate, findings: Iterable[Finding] | None = None) -> str
     doc = estimate_document(estimate)
     if findings is not None:
         doc["findings"] = [finding_document(f) for f in findings]
-    # Compact on purpose: the C encoder only runs without `indent` (5x faster on
-    # large plans); pipe through `python -m json.tool` to read it.
+    return dumps(doc)
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    """Deterministic JSON text of an output document.
+
+    Compact on purpose: the C encoder only runs without `indent` (5x faster on
+    large plans); pipe through `python -m json.tool` to read it.
+    """
     return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
