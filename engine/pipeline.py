@@ -27,7 +27,7 @@ def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
 
 def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:
     """Read the change at `path` and price it before and after."""
-    from .estimate import estimate
+    from .pricing import estimate
     from .usage import load_usage
 
     changeset = read_input(path, options)

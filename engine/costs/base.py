@@ -9,7 +9,7 @@ A cost model for a resource type has two pure functions:
   unknown (never $0).
 * ``components(spec, usage) -> tuple[CostComponent, ...]``: turns the spec and
   the resource's usage into quantities with price keys. No catalog access:
-  prices are looked up afterwards, in one place (`engine.estimate`).
+  prices are looked up afterwards, in one place (`engine.pricing`).
 """
 
 from __future__ import annotations

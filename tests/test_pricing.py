@@ -1,4 +1,4 @@
-"""The pricing stage on its own: a tiny catalog and cost model written here."""
+"""The pricing stage (engine.pricing) on its own: a tiny catalog and cost model written here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from engine.costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
-from engine.estimate import estimate
+from engine.pricing import estimate
 from engine.model import CatalogInfo, ChangeSet, ResourceChange
 from engine.report.summary import money, totals
 from engine.usage import Usage
