@@ -2,9 +2,8 @@
 
     python benchmarks/bench_check.py [--sizes 10000 50000] [--setup-checkov] [--skip-checkov]
 
-Plans are generated once into benchmarks/out/ (synthetic `terraform show -json`
-documents: GPU/CPU instances, volumes, buckets and node groups with default
-tags, a few deletes and unknown tags). checkov 3.x lives in its own virtual
+Plans are the same generated plans as bench_estimate.py (benchmarks/synth.py),
+written once into benchmarks/out/. checkov 3.x lives in its own virtual
 environment (benchmarks/out/checkov-venv), never beside python-hcl2; it is
 timed with one custom YAML policy equivalent to our required-tags rule.
 Prints wall time, peak RSS of the child and the ratio.
@@ -13,76 +12,20 @@ Prints wall time, peak RSS of the child and the ratio.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import timed  # noqa: E402
+from synth import write_plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 CHECKOV_VENV = OUT / "checkov-venv"
-AWS = "registry.terraform.io/hashicorp/aws"
-_TYPES = [("aws_instance", {"instance_type": "p5.48xlarge"}), ("aws_instance", {"instance_type": "m5.large"}),
-          ("aws_instance", {"instance_type": "g5.xlarge"}), ("aws_ebs_volume", {"type": "gp2", "size": 500}),
-          ("aws_s3_bucket", {"bucket": "ds"}),
-          ("aws_eks_node_group", {"instance_types": ["g6e.12xlarge"], "capacity_type": "SPOT",
-                                  "scaling_config": [{"desired_size": 2, "max_size": 4, "min_size": 0}]})]
-_TEAMS = ["ml-research", "ml-platform", "inference", "data-eng"]
-
-
 def make_plan(n: int) -> Path:
-    path = OUT / f"check-plan-{n}.json"  # own name: other benchmarks keep plan-N.json
-    if path.exists():
-        return path
-    OUT.mkdir(parents=True, exist_ok=True)
-    changes, planned = [], []
-    defaults = {"project": "llm", "cost-center": "CC-2040"}
-    for i in range(n):
-        rtype, attrs = _TYPES[i % len(_TYPES)]
-        name = f"r{i}"
-        tags = {"team": _TEAMS[i % 4], "environment": ["dev", "prod"][i % 2]}
-        if i % 7 == 0:
-            tags.pop("team")
-        after = {**attrs, "tags": tags, "tags_all": {**defaults, **tags}}
-        if rtype == "aws_s3_bucket":
-            after["bucket"] = f"acme-dataset-{i}"
-        actions = ["create"]
-        before = None
-        if i % 50 == 0:
-            actions, before, after = ["delete"], after, None
-        changes.append({"address": f"{rtype}.{name}", "mode": "managed", "type": rtype,
-                        "name": name, "provider_name": AWS,
-                        "change": {"actions": actions, "before": before, "after": after,
-                                   "after_unknown": {"id": True} if after else {},
-                                   "before_sensitive": {} if before else False,
-                                   "after_sensitive": {} if after else False}})
-        if after:
-            planned.append({"address": f"{rtype}.{name}", "mode": "managed", "type": rtype,
-                            "name": name, "provider_name": AWS, "schema_version": 0,
-                            "values": after, "sensitive_values": {}})
-    doc = {"format_version": "1.2", "terraform_version": "1.7.5",
-           "planned_values": {"root_module": {"resources": planned}},
-           "resource_changes": changes,
-           "configuration": {"provider_config": {"aws": {
-               "name": "aws", "full_name": AWS,
-               "expressions": {"region": {"constant_value": "us-east-1"},
-                               "default_tags": [{"tags": {"constant_value": defaults}}]}}}}}
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
-
-
-def timed(cmd: list[str]) -> tuple[float, float, int, str]:
-    """Wall seconds, peak RSS (MB) of this child alone (wait4), exit code, stderr tail."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode, err[-400:]
+    return write_plan(n, OUT)
 
 
 def setup_checkov() -> None:

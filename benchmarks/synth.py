@@ -15,6 +15,7 @@ from pathlib import Path
 GPU_TYPES = ("p5.48xlarge", "p4d.24xlarge", "g5.12xlarge", "g6e.8xlarge", "trn1.32xlarge",
              "g4dn.xlarge", "inf2.8xlarge")
 CPU_TYPES = ("m5.xlarge", "c5.2xlarge", "t3.medium", "r5.large")
+DEFAULT_TAGS = {"cost-center": "CC-1"}  # provider default_tags
 TAGS = ({"team": "ml-research", "project": "llm", "environment": "staging", "cost-center": "CC-1"},
         {"team": "ml-platform", "project": "serving", "environment": "production",
          "cost-center": "CC-2"},
@@ -47,11 +48,12 @@ def generate(n: int, seed: int = 7) -> dict:
         module = ".".join(f'module.m{(i // 97) % 5}["k{d}"]' for d in range(depth)) or None
         prefix = f"{module}." if module else ""
         tags = dict(rnd.choice(TAGS))
+        tags_all = {**DEFAULT_TAGS, **tags}
         kind = i % 10
         if kind in (0, 1):
             itype = rnd.choice(GPU_TYPES if kind == 0 else CPU_TYPES)
             after = {"instance_type": itype, "ami": "ami-0123456789abcdef0", "tenancy": "default",
-                     "tags": tags, "tags_all": tags,
+                     "tags": tags, "tags_all": tags_all,
                      "root_block_device": [{"volume_size": 200, "volume_type": "gp3",
                                             "iops": 3000, "throughput": 125}],
                      "ebs_block_device": [],
@@ -66,29 +68,29 @@ def generate(n: int, seed: int = 7) -> dict:
         elif kind in (2, 3):
             after = {"size": 100 + i % 900, "type": rnd.choice(("gp2", "gp3", "io2", "st1")),
                      "iops": 4000, "throughput": 250, "availability_zone": "us-east-1a",
-                     "tags": tags, "tags_all": tags}
+                     "tags": tags, "tags_all": tags_all}
             changes.append(_change(f'{prefix}aws_ebs_volume.data["v{i}"]', module,
                                    "aws_ebs_volume", "data", f"v{i}", ["create"], None, after,
                                    {"id": True, "arn": True}))
         elif kind == 4:
-            after = {"bucket": f"bucket-{i}", "tags": tags, "tags_all": tags,
+            after = {"bucket": f"bucket-{i}", "tags": tags, "tags_all": tags_all,
                      "force_destroy": False}
             changes.append(_change(f"{prefix}aws_s3_bucket.b{i}", module, "aws_s3_bucket",
                                    f"b{i}", None, ["create"], None, after,
                                    {"id": True, "arn": True}))
         elif kind in (5, 6):
             after = {"name": f"role-{i}", "assume_role_policy": "{}", "tags": tags,
-                     "tags_all": tags}
+                     "tags_all": tags_all}
             changes.append(_change(f"{prefix}aws_iam_role.r{i}", module, "aws_iam_role",
                                    f"r{i}", None, ["no-op"], after, after, {}))
         elif kind == 7:
-            after = {"name": f"sg-{i}", "vpc_id": "vpc-1", "tags": tags, "tags_all": tags}
+            after = {"name": f"sg-{i}", "vpc_id": "vpc-1", "tags": tags, "tags_all": tags_all}
             changes.append(_change(f"{prefix}aws_security_group.s{i}", module,
                                    "aws_security_group", f"s{i}", None, ["create"], None,
                                    after, {"id": True, "arn": True}))
         else:
             lt = {"name": f"lt-{i}", "instance_type": rnd.choice(GPU_TYPES), "tags": tags,
-                  "tags_all": tags}
+                  "tags_all": tags_all}
             changes.append(_change(f"{prefix}aws_launch_template.lt{i}", module,
                                    "aws_launch_template", f"lt{i}", None, ["create"], None,
                                    lt, {"id": True, "arn": True}))
@@ -99,13 +101,20 @@ def generate(n: int, seed: int = 7) -> dict:
                                    "aws_autoscaling_group", f"g{i}", None, ["create"], None,
                                    asg, {"id": True, "arn": True}))
     del changes[n:]
+    # planned_values too: checkov reads resources from there, not from resource_changes
+    planned = [{"address": c["address"], "mode": "managed", "type": c["type"],
+                "name": c["name"], "provider_name": c["provider_name"], "schema_version": 0,
+                "values": c["change"]["after"], "sensitive_values": {}}
+               for c in changes if c["change"]["after"] is not None]
     return {
         "format_version": "1.2", "terraform_version": "1.9.8",
         "variables": {"region": {"value": "us-east-1"}},
+        "planned_values": {"root_module": {"resources": planned}},
         "resource_changes": changes,
         "configuration": {"provider_config": {"aws": {
             "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
-            "expressions": {"region": {"references": ["var.region"]}}}},
+            "expressions": {"region": {"references": ["var.region"]},
+                            "default_tags": [{"tags": {"constant_value": DEFAULT_TAGS}}]}}},
             "root_module": {}},
         "complete": True, "errored": False,
     }
@@ -113,7 +122,7 @@ def generate(n: int, seed: int = 7) -> dict:
 
 def write_plan(n: int, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"plan-{n}.json"
+    path = directory / f"plan-v2-{n}.json"  # v2: with planned_values and default tags
     if not path.exists():
         path.write_text(json.dumps(generate(n), separators=(",", ":")), encoding="utf-8")
     return path
