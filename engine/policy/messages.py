@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any, Mapping
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|(\$?)\{([^{}]*)\}")
 
 
 def text(value: Any) -> str:
@@ -37,7 +37,10 @@ def render(template: str, values: Mapping[str, Any]) -> str:
             return "{"
         if whole == "}}":
             return "}"
-        return text(values.get(m.group(1)))
+        dollar, value = m.group(1), values.get(m.group(2))
+        if dollar and value is None:
+            return "$?"  # an amount not known (unpriced or known after apply)
+        return dollar + text(value)
     return _PLACEHOLDER.sub(sub, template)
 
 
