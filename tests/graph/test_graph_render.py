@@ -15,7 +15,7 @@ from graphkit import estimate, resource, side
 
 from engine.graph import build_graph
 from engine.report.dot import dot
-from engine.report.html import render_html
+from engine.report.html import _asset, render_html
 from engine.report.mermaid import escape, mermaid
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,6 +45,11 @@ def test_graph_golden(cli, golden, name, fmt):
     out = result.out
     if fmt == "json":  # stored indented so a change reads as a diff
         out = json.dumps(json.loads(out), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "html":  # the inlined assets are the package's own files: golden the rest
+        for asset in ("graph.js", "graph.css"):
+            text = _asset(asset)
+            assert text in out, f"{asset} is not inlined"
+            out = out.replace(text, f"/* engine/report/assets/{asset} */")
     golden.check(GOLDEN / f"{name}.{SUFFIX[fmt]}", out)
 
 
