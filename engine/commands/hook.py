@@ -1,0 +1,233 @@
+"""`costwarden hook ...`: the entry points of the pre-commit hooks (.pre-commit-hooks.yaml).
+
+- `hook tags FILE...`  changed .tf files: each directory holding one is read as a root
+  module (its other .tf files, tfvars, locals and provider default tags count), the
+  tagging policies are evaluated, and only findings located in the changed files are
+  reported, one line each: `path/main.tf:12: required-tags <message> (soft-mandatory)`.
+- `hook check FILE...` plan JSON files: the whole policy pack, one line per finding.
+- `hook policy-validate FILE...` changed policy and waiver files (others are skipped).
+- `hook policy-test [DIR...]` the policy test cases of a policy repository.
+
+Exit codes as everywhere: 0 nothing blocks, 1 a blocking finding, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .check import add_policy_options
+
+# Default selection of `hook tags`: per-resource policies defined in a file named
+# tagging.yaml or whose id names tags. `--policy ID` (globs) selects explicitly.
+_TAG_FILE_STEMS = ("tagging", "tags")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("hook", help="pre-commit hook entry points (tags, check, policy-*)")
+    inner = p.add_subparsers(dest="hook_command", metavar="HOOK", parser_class=type(p))
+
+    t = inner.add_parser("tags", help="tagging policies on changed .tf files (no plan needed)")
+    t.add_argument("files", nargs="*", metavar="FILE")
+    _evaluation_options(t)
+    t.add_argument("--policy", metavar="ID", action="append", default=[],
+                   help="policy id or glob to evaluate (repeatable; default: the tagging "
+                        "policies: those of tagging.yaml or whose id contains 'tag')")
+    t.add_argument("--region", metavar="REGION",
+                   help="region for resources whose provider region cannot be known")
+    t.set_defaults(run=run_tags)
+
+    c = inner.add_parser("check", help="the policy pack on changed plan JSON files")
+    c.add_argument("files", nargs="*", metavar="FILE")
+    _evaluation_options(c)
+    c.add_argument("--usage", metavar="FILE", help="usage file (YAML)")
+    c.add_argument("--region", metavar="REGION")
+    c.add_argument("--price-book", metavar="FILE", action="append", default=[])
+    c.set_defaults(run=run_check)
+
+    v = inner.add_parser("policy-validate", help="validate changed policy and waiver files")
+    v.add_argument("files", nargs="*", metavar="FILE")
+    add_policy_options(v)
+    v.set_defaults(run=run_policy_validate)
+
+    pt = inner.add_parser("policy-test", help="run policy test cases (default: policies/tests)")
+    pt.add_argument("dirs", nargs="*", metavar="DIR")
+    add_policy_options(pt)
+    pt.set_defaults(run=run_policy_test)
+    p.set_defaults(run=lambda args: _usage(p))
+
+
+def _evaluation_options(p: argparse.ArgumentParser) -> None:
+    add_policy_options(p)
+    p.add_argument("--waivers", metavar="FILE", help="waivers file (YAML)")
+    p.add_argument("--env", metavar="NAME",
+                   help="environment for level overrides (default: each resource's tag)")
+    p.add_argument("--env-tag", metavar="KEY", default="environment")
+
+
+def _usage(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return 2
+
+
+# --- tags ------------------------------------------------------------------------
+
+
+def tag_policies(policies: Any, patterns: Sequence[str]) -> Any:
+    """The per-resource policies `hook tags` evaluates, as a PolicySet."""
+    import dataclasses
+    from fnmatch import fnmatchcase
+
+    from ..errors import InputError
+
+    def wanted(p: Any) -> bool:
+        if p.aggregate is not None:  # change-wide: cannot be narrowed to changed files
+            return False
+        if patterns:
+            return any(fnmatchcase(p.id, pat) for pat in patterns)
+        return Path(p.file).stem in _TAG_FILE_STEMS or "tag" in p.id
+
+    chosen = tuple(p for p in policies.policies if wanted(p))
+    if not chosen:
+        what = ", ".join(patterns) if patterns else "tagging policies"
+        raise InputError(None, f"no per-resource policy matches {what}")
+    return dataclasses.replace(policies, policies=chosen)
+
+
+def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
+    """Directory (as given) -> normalised paths of the changed .tf files in it."""
+    out: dict[str, set[str]] = {}
+    for f in files:
+        if not f.endswith(".tf") or not os.path.isfile(f):
+            continue  # deleted files and other types: nothing to read
+        out.setdefault(os.path.dirname(f) or ".", set()).add(os.path.normpath(f))
+    return out
+
+
+def run_tags(args: argparse.Namespace) -> int:
+    dirs = changed_tf_dirs(args.files)
+    if not dirs:
+        return 0
+    from ..pipeline import load_prices
+    from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from ..pricing import estimate
+    from ..sources.terraform_hcl import read_hcl
+    from ..usage import Usage
+
+    policies = tag_policies(load_policies(args.policies, args.data), args.policy)
+    waivers = load_waivers(args.waivers, policies) if args.waivers else None
+    options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
+    catalog = load_prices()
+    kept: list[Any] = []
+    for directory in sorted(dirs):
+        changeset = read_hcl(directory, default_region=args.region)
+        est = estimate(changeset, catalog=catalog, usage=Usage())
+        result = evaluate(est, policies, waivers, options)
+        kept += [f for f in result.findings if f.location is not None
+                 and os.path.normpath(f.location.file) in dirs[directory]]
+    return _report(kept)
+
+
+# --- check -----------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace) -> int:
+    files = [f for f in args.files if os.path.isfile(f)]
+    if not files:
+        return 0
+    from ..pipeline import EstimateOptions, estimate_path
+    from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+
+    policies = load_policies(args.policies, args.data)
+    waivers = load_waivers(args.waivers, policies) if args.waivers else None
+    options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
+    est_options = EstimateOptions(usage_file=args.usage, default_region=args.region,
+                                  price_books=tuple(args.price_book))
+    found: list[Any] = []
+    for file in files:
+        result = evaluate(estimate_path(file, est_options), policies, waivers, options)
+        found += [(file, f) for f in result.findings]
+    return _report([f for _, f in found], {id(f): file for file, f in found})
+
+
+# --- output ----------------------------------------------------------------------
+
+
+def finding_line(f: Any, fallback_file: str | None = None) -> str:
+    """`file:line: policy-id message (level[, note])` — the form linters print."""
+    loc = f.location
+    if loc is not None:
+        where = f"{loc.file}:{loc.line}" if loc.line else str(loc)
+    else:
+        where = fallback_file or "(change)"
+    notes = [f.level]
+    if f.outcome == "unknown":
+        notes.append("unknown before apply")
+    elif f.outcome == "waived" and f.waiver:
+        notes.append(f"waived by {f.waiver.get('id')}")
+    elif f.outcome == "fail" and not f.blocking and f.level != "advisory":
+        notes.append("not blocking")
+    return f"{where}: {f.policy_id} {f.message} ({', '.join(notes)})"
+
+
+def _report(findings: list[Any], files: dict[int, str] | None = None) -> int:
+    files = files or {}
+
+    def key(f: Any) -> tuple[Any, ...]:
+        loc = f.location
+        return (loc.file if loc else files.get(id(f), ""), (loc.line or 0) if loc else 0,
+                f.policy_id, f.address or "", f.group or "")
+
+    shown = sorted((f for f in findings if f.outcome != "pass"), key=key)
+    for f in shown:
+        print(finding_line(f, files.get(id(f))))
+    blocking = sum(1 for f in shown if f.blocking)
+    if blocking:
+        print(f"costwarden: {blocking} blocking finding(s)", file=sys.stderr)
+    return 1 if blocking else 0
+
+
+# --- policy repositories ---------------------------------------------------------
+
+
+def _top_level_keys(path: Path) -> set[str]:
+    keys = set()
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return keys
+    for line in text.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#") and ":" in line:
+            keys.add(line.split(":", 1)[0].strip())
+    return keys
+
+
+def _is_policy_or_waiver(path: Path) -> bool:
+    if path.name == "expected.yaml":  # a policy test case (its `policies:` lists ids)
+        return False
+    keys = _top_level_keys(path)
+    return bool(keys & {"policies", "waivers"}) and not keys & {"findings", "passes"}
+
+
+def run_policy_validate(args: argparse.Namespace) -> int:
+    from .policy import run_validate
+
+    # data files, test expectations and other YAML are checked through the policies
+    # that use them, not on their own
+    paths = [f for f in args.files if f.endswith((".yaml", ".yml")) and os.path.isfile(f)
+             and _is_policy_or_waiver(Path(f))]
+    if not paths:
+        return 0
+    return run_validate(argparse.Namespace(paths=paths, data=args.data,
+                                           policies=args.policies))
+
+
+def run_policy_test(args: argparse.Namespace) -> int:
+    from .policy import run_test
+
+    dirs = args.dirs or ["policies/tests"]
+    policies = args.policies or (["policies"] if Path("policies").is_dir() else [])
+    return run_test(argparse.Namespace(paths=dirs, policies=policies, data=args.data))
