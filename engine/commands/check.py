@@ -29,35 +29,98 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unknown", choices=("unknown", "fail", "pass"), default="unknown",
                    help="how a result known only after apply counts (default: unknown, "
                         "reported but not blocking)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--show-passes", action="store_true",
                    help="list passing findings too (counts are always shown)")
+    add_report_options(p)
     p.set_defaults(run=run)
 
 
+FORMATS = ("table", "json", "markdown", "sarif", "junit")
+
+
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """Options of the CI outputs (shared with `costwarden comment --from-plan`)."""
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write the report to FILE instead of standard output")
+    p.add_argument("--comment-key", metavar="KEY",
+                   help="project key in the markdown comment's hidden marker (one comment "
+                        "per key on a pull request)")
+    p.add_argument("--checkov", action="store_true",
+                   help="also run checkov on the same input and merge its failed checks")
+    p.add_argument("--checkov-bin", metavar="PATH",
+                   help="checkov executable or virtual environment (default: "
+                        "$COSTWARDEN_CHECKOV, then PATH)")
+    p.add_argument("--checkov-level", choices=("advisory", "soft-mandatory", "hard-mandatory"),
+                   default="advisory", help="level of checkov findings (default: advisory)")
+
+
 def run(args: argparse.Namespace) -> int:
+    estimate, result = evaluate_args(args)
+    text = render(args.format, estimate, result, comment_key=args.comment_key)
+    from ..report import annotations
+
+    notes = annotations.render_result(result, estimate.changeset.source_path) \
+        if annotations.enabled() else ""
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        sys.stdout.write(notes)
+    else:
+        sys.stdout.write(text)
+        # workflow commands on stdout would corrupt a machine-readable document there;
+        # the runner reads them from stderr too
+        (sys.stdout if args.format in ("table", "markdown") else sys.stderr).write(notes)
+    return 1 if result.blocking else 0
+
+
+def evaluate_args(args: argparse.Namespace) -> tuple[Any, Any]:
+    """Read, price and evaluate as the options say (checkov merged when asked)."""
     from ..pipeline import estimate_path
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
     from .estimate import options_from
 
     policies = load_policies(args.policies, args.data)  # bad policies fail before pricing
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
+    binary = None
+    if getattr(args, "checkov", False):
+        from ..integrations.checkov import find_checkov
+
+        binary = find_checkov(args.checkov_bin)  # missing checkov: exit 2 before pricing
     estimate = estimate_path(args.path, options_from(args))
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag, unknown=args.unknown,
                                 include_passes=args.show_passes)
     result = evaluate(estimate, policies, waivers, options)
+    if binary is not None:
+        from ..integrations.checkov import merge, run_checkov
+
+        result = merge(result, run_checkov(args.path, binary=binary,
+                                           level=args.checkov_level).findings)
     for note in _expired_notes(waivers, result):
         print(f"costwarden: warning: {note}", file=sys.stderr)
-    if args.format == "json":
+    return estimate, result
+
+
+def render(fmt: str, estimate: Any, result: Any, *, comment_key: str | None = None) -> str:
+    if fmt == "json":
         from ..report.json_report import dumps
 
-        sys.stdout.write(dumps(check_document(estimate, result)))
-    else:
-        from ..report.table import render_estimate
+        return dumps(check_document(estimate, result))
+    if fmt == "markdown":
+        from ..report.markdown import render as markdown
 
-        sys.stdout.write(render_estimate(estimate))
-        sys.stdout.write(render_findings(result))
-    return 1 if result.blocking else 0
+        return markdown(estimate, result, comment_key=comment_key)
+    if fmt == "sarif":
+        from ..report.sarif import render as sarif
+
+        return sarif(estimate, result)
+    if fmt == "junit":
+        from ..report.junit import render as junit
+
+        return junit(estimate, result)
+    from ..report.table import render_estimate
+
+    return render_estimate(estimate) + render_findings(result)
 
 
 def check_document(estimate: Any, result: Any) -> dict[str, Any]:

@@ -28,7 +28,9 @@ def add_common_input_options(p: argparse.ArgumentParser) -> None:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("estimate", help="price a change: $/h and $/month before and after")
     add_common_input_options(p)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    p.add_argument("--comment-key", metavar="KEY",
+                   help="project key in the markdown comment's hidden marker")
     p.add_argument("--show-unchanged", action="store_true",
                    help="list unchanged resources in the table too")
     p.set_defaults(run=run)
@@ -55,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         from ..report.json_report import render
         sys.stdout.write(render(est))
+    elif args.format == "markdown":
+        from ..report.markdown import render as markdown
+        sys.stdout.write(markdown(est, comment_key=args.comment_key))
     else:
         from ..report.table import render_estimate
         sys.stdout.write(render_estimate(est, show_unchanged=args.show_unchanged))
