@@ -76,7 +76,7 @@ def breakdown_document(b: "Breakdown", currency: str) -> dict[str, Any]:
 def render_table(b: "Breakdown", source: str, currency: str) -> str:
     """Table: $/h to 1e-4 and $/month to the cent, rows adding up to the total row."""
     from ..graph import rounded_rows
-    from ..report.table import _grid
+    from ..report.table import grid
 
     lines = [f"costwarden breakdown: {source} (state {b.state}, by {b.group_by}, "
              f"shared costs {_ALLOCATE_TEXT[b.allocate]})", ""]
@@ -91,10 +91,10 @@ def render_table(b: "Breakdown", source: str, currency: str) -> str:
              _at_least(r, _m(r.monthly))) for r in rows]
     body.append(("Total", str(b.resources), str(sum(r.gpus for r in rows) or ""), "", "",
                  _h(_sum(r.hourly for r in rows)), _m(_sum(r.monthly for r in rows))))
-    grid = _grid(header, body, right=(1, 2, 3, 4, 5, 6))
-    lines.extend(grid[:-1])
-    lines.append(grid[1])  # a rule above the total
-    lines.append(grid[-1])
+    table = grid(header, body, right=(1, 2, 3, 4, 5, 6))
+    lines.extend(table[:-1])
+    lines.append(table[1])  # a rule above the total
+    lines.append(table[-1])
     lines.append("")
     lines.append(f"Money in {currency}; $/month is 730 h unless usage says otherwise.")
     if b.shared:

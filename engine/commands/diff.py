@@ -177,7 +177,7 @@ def _sum_known(rows: list[Row], which: str) -> Decimal:
 
 
 def _cells(r: Mapping[str, Any]) -> tuple[str, ...]:
-    from ..report.table import _signed, hourly, monthly
+    from ..report.table import signed, hourly, monthly
 
     def fig(s: Any, key: str) -> str:
         if s is None:
@@ -187,7 +187,7 @@ def _cells(r: Mapping[str, Any]) -> tuple[str, ...]:
     d_m = None if r["monthly_delta"] is None else Decimal(r["monthly_delta"])
     gpus = ", ".join(f"{d:+d} {m.replace('NVIDIA ', '')}" for m, d in r["gpus_delta"].items())
     return (r["address"], r["change"], f"{fig(r['old'], 'hourly')} → {fig(r['new'], 'hourly')}",
-            _signed(d_h), _signed(d_m, monthly), gpus)
+            signed(d_h), signed(d_m, monthly), gpus)
 
 
 def _listed(r: Mapping[str, Any], show_unchanged: bool) -> bool:
@@ -202,11 +202,11 @@ _HEAD = ("Resource", "Change", "$/h old → new", "Δ $/h", "Δ $/month", "GPUs"
 
 
 def _summary_lines(doc: Mapping[str, Any]) -> list[str]:
-    from ..report.table import _signed, hourly, monthly
+    from ..report.table import signed, hourly, monthly
 
     s = doc["summary"]
-    lines = [f"Δ {_signed(Decimal(s['hourly_delta']))} $/h, "
-             f"Δ {_signed(Decimal(s['monthly_delta']), monthly)} $/month "
+    lines = [f"Δ {signed(Decimal(s['hourly_delta']))} $/h, "
+             f"Δ {signed(Decimal(s['monthly_delta']), monthly)} $/month "
              f"({hourly(Decimal(doc['old']['hourly']))} → {hourly(Decimal(doc['new']['hourly']))} $/h)",
              f"Resources: {s['added']} added, {s['removed']} removed, {s['changed']} changed, "
              f"{s['unchanged']} unchanged"]
@@ -219,11 +219,11 @@ def _summary_lines(doc: Mapping[str, Any]) -> list[str]:
 
 
 def render_table(doc: Mapping[str, Any], show_unchanged: bool = False) -> str:
-    from ..report.table import _grid
+    from ..report.table import grid
 
     rows = [_cells(r) for r in doc["resources"] if _listed(r, show_unchanged)]
     lines = [f"costwarden diff: {doc['old']['path']} → {doc['new']['path']}", ""]
-    lines += _grid(_HEAD, rows, right=(2, 3, 4)) if rows else ["No resource costs differ."]
+    lines += grid(_HEAD, rows, right=(2, 3, 4)) if rows else ["No resource costs differ."]
     return "\n".join([*lines, "", *_summary_lines(doc)]) + "\n"
 
 

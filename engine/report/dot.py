@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import _gpu_cell, _signed
+from .table import gpu_cell, signed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, GraphNode
@@ -44,11 +44,11 @@ def dot(graph: "CostGraph", *, name: str = "costwarden") -> str:
 
 
 def _node(n: "GraphNode") -> str:
-    delta = "?" if n.hourly_delta is None else _signed(n.hourly_delta)
+    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
     if n.cost.partial and n.hourly_delta is not None:
         delta = "≥" + delta
     label = f"{n.address}\n{n.action}  Δ {delta} $/h"
-    gpus = _gpu_cell(n.cost)
+    gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":
         label += f"\n{gpus} GPU"
     style = "rounded,filled" if n.changed else "rounded,filled,dashed"

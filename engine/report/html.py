@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .json_report import finding_document, resource_document
 from .summary import money, totals
-from .table import _gpu_cell, _signed, hourly, monthly
+from .table import gpu_cell, signed, hourly, monthly
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -104,8 +104,8 @@ def render_html(graph: "CostGraph", findings: Iterable["Finding"] = (), *,
 <header>
 <h1>{esc(doc["title"])}</h1>
 <div class="totals"><span>$/h {hourly(t.hourly.before)} → {hourly(t.hourly.after)}
-(Δ {_signed(t.hourly.delta)})</span><span>$/month {monthly(t.monthly.before)} →
-{monthly(t.monthly.after)} (Δ {_signed(t.monthly.delta, monthly)})</span>
+(Δ {signed(t.hourly.delta)})</span><span>$/month {monthly(t.monthly.before)} →
+{monthly(t.monthly.after)} (Δ {signed(t.monthly.delta, monthly)})</span>
 <span>{esc(doc["currency"])}</span><span>{esc(shown)}</span></div>
 <div class="legend">Δ $/h:{legend}</div>
 </header>
@@ -130,11 +130,11 @@ def _subtitle(v: "ViewNode") -> str:
     if v.kind == "module":
         return f"{v.count} unchanged resource" + ("" if v.count == 1 else "s")
     if v.kind == "more":
-        text = f"Δ {_signed(v.hourly_delta)} $/h"
+        text = f"Δ {signed(v.hourly_delta)} $/h"
         return text + (f", {v.unknown} unknown" if v.unknown else "")
     n = v.node
     assert n is not None
-    delta = "?" if n.hourly_delta is None else _signed(n.hourly_delta)
+    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
     text = f"{n.action}  Δ {delta} $/h"
-    gpus = _gpu_cell(n.cost)
+    gpus = gpu_cell(n.cost)
     return text + (f"  {gpus} GPU" if gpus and gpus != "?" else "")

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from ..model import Estimate, Finding, ResourceCost
 from .sarif import ordered, target
 from .summary import totals
-from .table import _before_after, _first_reason, _gpu_cell, _signed, hourly, monthly
+from .table import before_after, first_reason, gpu_cell, signed, hourly, monthly
 
 GITHUB_LIMIT = 65_536
 MOVERS = 10
@@ -130,15 +130,15 @@ def _headline(estimate: Estimate, t: Any, result: Any, key: str | None) -> list[
 
 
 def _money(value: Any, fmt: Any) -> str:
-    text = _signed(value, fmt)
+    text = signed(value, fmt)
     return text if text == "?" else ("-$" + text[1:] if text.startswith("-") else
                                      "+$" + text[1:] if text.startswith("+") else "$" + text)
 
 
 def _row(r: ResourceCost) -> str:
     return (f"| {code(r.address)} | {_ACTION.get(r.change.action, r.change.action)} | "
-            f"{esc(_before_after(r))} | {esc(_signed(r.hourly_delta))} | "
-            f"{esc(_signed(r.monthly_delta, monthly))} | {esc(_gpu_cell(r))} |")
+            f"{esc(before_after(r))} | {esc(signed(r.hourly_delta))} | "
+            f"{esc(signed(r.monthly_delta, monthly))} | {esc(gpu_cell(r))} |")
 
 
 _TABLE_HEAD = ("| Resource | Action | $/h before → after | Δ $/h | Δ $/month | GPUs |",
@@ -211,7 +211,7 @@ def _status_blocks(estimate: Estimate) -> list[_Block]:
                 by_type[r.change.type] = by_type.get(r.change.type, 0) + 1
             items = tuple(f"- {n} × {code(typ)}" for typ, n in sorted(by_type.items()))
         else:
-            items = tuple(f"- {code(r.address)}: {esc(_first_reason(r))}" for r in group)
+            items = tuple(f"- {code(r.address)}: {esc(first_reason(r))}" for r in group)
         blocks.append(_Block(("", f"### {title} ({len(group)})", ""), items))
     return blocks
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import _gpu_cell, _signed
+from .table import gpu_cell, signed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -70,7 +70,7 @@ def _node_id(v: "ViewNode", i: int) -> str:
 
 def _shape(v: "ViewNode") -> str:
     if v.kind == "more":
-        text = f"+{v.count} more resources<br/>Δ {escape(_signed(v.hourly_delta))} $/h"
+        text = f"+{v.count} more resources<br/>Δ {escape(signed(v.hourly_delta))} $/h"
         if v.unknown:
             text += f"<br/>{v.unknown} unknown"
         return f'(["{text}"]):::more'
@@ -82,11 +82,11 @@ def _shape(v: "ViewNode") -> str:
     assert n is not None
     mark = ACTION_MARK.get(n.action, "")
     head = escape(f"{mark} {_short(n.address)}".strip())
-    delta = "?" if n.hourly_delta is None else _signed(n.hourly_delta)
+    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
     if n.cost.partial and n.hourly_delta is not None:
         delta = "≥" + delta
     text = f"{head}<br/>Δ {escape(delta)} $/h"
-    gpus = _gpu_cell(n.cost)
+    gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":
         text += f"<br/>{escape(gpus)} GPU"
     return f'["{text}"]:::{n.sign}'

@@ -31,18 +31,18 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
         lines.append(f"warning: {w}")
     lines.append("")
     header = ("Resource", "Action", "$/h before → after", "Δ $/h", "Δ $/month", "GPUs")
-    body = [(_label(r), _ACTION_MARK.get(r.change.action, r.change.action), _before_after(r),
-             _signed(r.hourly_delta), _signed(r.monthly_delta, monthly), _gpu_cell(r))
+    body = [(_label(r), _ACTION_MARK.get(r.change.action, r.change.action), before_after(r),
+             signed(r.hourly_delta), signed(r.monthly_delta, monthly), gpu_cell(r))
             for r in priced_rows]
     if body:
-        lines.extend(_grid(header, body, right=(2, 3, 4)))
+        lines.extend(grid(header, body, right=(2, 3, 4)))
     else:
         lines.append("No priced resources in this change.")
     lines.append("")
     lines.append(f"Hourly:  {hourly(t.hourly.before)} → {hourly(t.hourly.after)} $/h   "
-                 f"Δ {_signed(t.hourly.delta)} $/h")
+                 f"Δ {signed(t.hourly.delta)} $/h")
     lines.append(f"Monthly: {monthly(t.monthly.before)} → {monthly(t.monthly.after)} $/month   "
-                 f"Δ {_signed(t.monthly.delta, monthly)} $/month "
+                 f"Δ {signed(t.monthly.delta, monthly)} $/month "
                  "(730 h unless usage says otherwise)")
     gpu_delta = {m: d for m, d in t.gpus_delta.items() if d}
     if gpu_delta:
@@ -69,7 +69,7 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
             lines.extend(f"  {n:>4} × {typ}" for typ, n in sorted(by_type.items()))
             continue
         for r in group[:50]:
-            lines.append(f"  {r.address}: {_first_reason(r)}")
+            lines.append(f"  {r.address}: {first_reason(r)}")
         if len(group) > 50:
             lines.append(f"  … and {len(group) - 50} more (see --format json)")
     lines.append("")
@@ -89,7 +89,7 @@ def _label(r: ResourceCost) -> str:
     return r.address if len(r.address) <= 70 else "…" + r.address[-69:]
 
 
-def _before_after(r: ResourceCost) -> str:
+def before_after(r: ResourceCost) -> str:
     def side(s, absent: str) -> str:  # type: ignore[no-untyped-def]
         if s is None:
             return absent
@@ -110,7 +110,7 @@ def monthly(value: Decimal | None) -> str:
     return "?" if value is None else f"{value:,.2f}"
 
 
-def _signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
+def signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
     if value is None:
         return "?"
     text = fmt(value)
@@ -119,7 +119,7 @@ def _signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untype
     return text if text.startswith("-") else f"+{text}"
 
 
-def _gpu_cell(r: ResourceCost) -> str:
+def gpu_cell(r: ResourceCost) -> str:
     before = r.before.gpus if r.before else {}
     after = r.after.gpus if r.after else {}
     parts = []
@@ -132,14 +132,14 @@ def _gpu_cell(r: ResourceCost) -> str:
     return ", ".join(parts)
 
 
-def _first_reason(r: ResourceCost) -> str:
+def first_reason(r: ResourceCost) -> str:
     for side in (r.after, r.before):
         if side is not None and side.reasons:
             return side.reasons[0]
     return r.status
 
 
-def _grid(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]) -> list[str]:
+def grid(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]) -> list[str]:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def fmt(row: Sequence[str]) -> str:
