@@ -8,6 +8,8 @@ All problems are collected before raising, so one run shows them all.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -56,15 +58,17 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
     errors: list[InputError] = []
     docs: list[YamlDoc] = []
     data_paths: list[str | Path] = []
-    validator_schema = generate_schema(registry)
+    validator_schema: dict[str, Any] | None = None
+    checked = pack_lock()
     for file in files:
         try:
             doc = load_yaml(file, display_name(file))
         except InputError as exc:
             errors.append(exc)
             continue
-        found = schema_errors(doc, validator_schema)
-        errors += found
+        if checked.get(doc.file) != _sha256(file):
+            validator_schema = validator_schema or generate_schema(registry)
+            errors += schema_errors(doc, validator_schema)
         docs.append(doc)
         for i, rel in enumerate(_list(doc.data, "data")):
             target = file.parent / str(rel)
@@ -103,6 +107,48 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
     if errors:
         raise PolicyErrors(errors)
     return PolicySet(tuple(policies), data, registry, tuple(d.file for d in docs))
+
+
+PACK_LOCK = BUNDLED / "pack.lock.json"
+
+
+def pack_lock() -> dict[str, str]:
+    """Bundled policy files already checked against the schema: display name -> sha256.
+
+    A bundled file whose content still matches skips the JSON Schema pass (and
+    the jsonschema import), which is most of a pre-commit run's start-up; every
+    other file, and every compile check, always runs. The lock also records the
+    schema it was checked against, so a changed registry voids it.
+    """
+    try:
+        lock = json.loads(PACK_LOCK.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    schema_file = BUNDLED / "policy.schema.json"
+    if not isinstance(lock, dict) or not schema_file.is_file() \
+            or lock.get("schema") != _sha256(schema_file):
+        return {}
+    files = lock.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def update_pack_lock() -> Path:
+    """Validate every bundled policy file and record it in the lock (a maintainer step)."""
+    registry = build_registry()
+    schema = generate_schema(registry)
+    files = policy_files([BUNDLED])
+    for file in files:
+        found = schema_errors(load_yaml(file, display_name(file)), schema)
+        if found:
+            raise PolicyErrors(found)
+    lock = {"schema": _sha256(BUNDLED / "policy.schema.json"),
+            "files": {display_name(f): _sha256(f) for f in files}}
+    PACK_LOCK.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return PACK_LOCK
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def display_name(path: Path) -> str:

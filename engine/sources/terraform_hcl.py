@@ -25,7 +25,6 @@ from engine.sources.hcl.cache import parse_files, read_text
 from engine.sources.hcl.config import Variable
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.modules import ModuleInstance
-from engine.sources.hcl.parse import parse_expression
 from engine.sources.hcl.reader import Context, resource_changes
 from engine.sources.hcl.values import EvalError, HclSyntaxError, equal
 
@@ -109,6 +108,8 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
         decl = declared.get(name)
         if decl is not None and _is_complex(decl):
             try:
+                from engine.sources.hcl.parse import parse_expression
+
                 values[name] = ev.eval(parse_expression(text))
             except (EvalError, HclSyntaxError) as exc:
                 raise InputError(None, f"-var {name}: {exc}") from None

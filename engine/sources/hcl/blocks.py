@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from engine.model import AttrPath
 from engine.sources.hcl.evaluate import Bound, Evaluator
-from engine.sources.hcl.parse import Body, Expr
+from engine.sources.hcl.syntax import Body, Expr
 from engine.sources.hcl.values import UNKNOWN, EvalError, Partial
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -14,11 +14,12 @@ import json
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
 
 from engine.errors import InputError
-from engine.sources.hcl.parse import AST_VERSION, Body, parse_text
+from engine.sources.hcl.syntax import AST_VERSION, Body
 
 # Below this many bytes to parse, a process pool costs more than it saves
 # (worker start-up ~50-100 ms on 2 cores; parsing runs at ~150-300 KB/s).
@@ -26,10 +27,16 @@ PARALLEL_MIN_BYTES = 96 * 1024
 PARALLEL_MIN_FILES = 4
 
 
+@cache
 def _version() -> str:
-    import hcl2
+    # The installed python-hcl2 version, read without importing the parser.
+    from importlib.metadata import PackageNotFoundError, version
 
-    return f"ast{AST_VERSION}-hcl2-{getattr(hcl2, '__version__', '?')}"
+    try:
+        hcl2_version = version("python-hcl2")
+    except PackageNotFoundError:
+        hcl2_version = "?"
+    return f"ast{AST_VERSION}-hcl2-{hcl2_version}"
 
 
 def cache_dir() -> Path | None:
@@ -99,6 +106,8 @@ def read_text(path: Path, shown: str) -> tuple[bytes, str]:
 
 def _parse_job(text: str, shown: str) -> tuple[Body | None, tuple[str, int | None] | None]:
     # InputError does not survive pickling (keyword-only arguments): return its parts.
+    from engine.sources.hcl.parse import parse_text  # the grammar loads only on a cache miss
+
     try:
         return parse_text(text, shown), None
     except InputError as exc:

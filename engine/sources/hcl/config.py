@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
-from engine.sources.hcl.parse import Body, Expr
+from engine.sources.hcl.syntax import Body, Expr
 
 # Roots that never name a resource.
 NON_RESOURCE_ROOTS = frozenset({"var", "local", "path", "terraform", "count", "each", "self"})

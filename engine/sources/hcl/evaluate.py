@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Protocol
 
 from engine.sources.hcl import functions
-from engine.sources.hcl.parse import Expr
+from engine.sources.hcl.syntax import Expr
 from engine.sources.hcl.values import (
     UNKNOWN, EvalError, Partial, equal, has_unknown, key_string, norm_number, to_bool,
     to_number, to_string, type_name,

@@ -13,7 +13,7 @@ from engine.sources.address import format_key
 from engine.sources.hcl.blocks import eval_body
 from engine.sources.hcl.config import ModuleConfig, ProviderDecl, ResourceDecl, traversal_root
 from engine.sources.hcl.evaluate import Evaluator
-from engine.sources.hcl.parse import Expr
+from engine.sources.hcl.syntax import Expr
 from engine.sources.hcl.templates import template_from_text
 from engine.sources.hcl.typeconv import convert
 from engine.sources.hcl.values import UNKNOWN, EvalError, has_unknown, key_string, to_number

@@ -5,19 +5,7 @@ would have to be parsed a second time to be evaluated; its raw Lark tree (same p
 `hcl2.parses_to_tree`) already holds the structure, so it is converted here in one
 pass into plain lists that are cheap to cache as JSON.
 
-Expression nodes (first item is the tag):
-  ["L", value]                      literal (str, int, float, bool, None)
-  ["T", parts]                      template; parts are str | expr | ["IF", c, then, else]
-                                    | ["FOR", key|None, val, coll, body]
-  ["V", name]                       root name (var, local, aws_instance, each, ...)
-  ["GA", obj, name]  ["IX", obj, k] attribute / index access
-  ["SP", obj, ops]                  splat; ops are ["GA", name] | ["IX", expr]
-  ["C", name, args, expand]         function call (expand: last arg ends with ...)
-  ["B", op, l, r]  ["U", op, x]  ["?", c, a, b]
-  ["TU", items]  ["OB", [[key, value], ...]]
-  ["FT", key|None, val, coll, expr, cond|None]
-  ["FO", key|None, val, coll, kexpr, vexpr, group, cond|None]
-Bodies: {"attrs": {name: [expr, line]}, "blocks": [[type, labels, body, line], ...]}.
+The tree format is described in `engine.sources.hcl.syntax`.
 """
 
 from __future__ import annotations
@@ -33,11 +21,7 @@ from engine.errors import InputError
 from engine.sources.hcl.templates import assemble, template_from_text
 from engine.sources.hcl.values import HclSyntaxError
 
-# Bump when the tree format changes: it is part of the cache key.
-AST_VERSION = "1"
-
-Expr = list[Any]
-Body = dict[str, Any]
+from engine.sources.hcl.syntax import AST_VERSION, Body, Expr  # noqa: F401  (re-exported)
 
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][\w.-]*)\r?\n(.*)", re.S)
 _SKIP_TOKENS = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "COMMA",

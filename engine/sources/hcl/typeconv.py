@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from engine.sources.hcl.parse import Expr
+from engine.sources.hcl.syntax import Expr
 from engine.sources.hcl.values import UNKNOWN, EvalError, to_bool, to_number, to_string
 
 
