@@ -18,33 +18,26 @@ STRINGS_OR_REF = {"anyOf": [{"type": "array", "items": {"type": "string"}},
 # --- logic ----------------------------------------------------------------------
 
 def _all(params: Any, ctx: CompileContext) -> Check:
-    checks = [ctx.at(i).compile(c) for i, c in enumerate(params)]
-
-    def check(s: Subject) -> Verdict:
-        evidence: dict[str, Any] = {}
-        result: bool | None = True
-        for c in checks:
-            ok, ev = c(s)
-            evidence.update(ev)
-            if ok is False:
-                return False, evidence
-            if ok is None:
-                result = None
-        return result, evidence
-    return check
+    return _logic(params, ctx, decisive=False)
 
 
 def _any(params: Any, ctx: CompileContext) -> Check:
+    return _logic(params, ctx, decisive=True)
+
+
+def _logic(params: Any, ctx: CompileContext, decisive: bool) -> Check:
+    """`all` (a False decides) or `any` (a True decides) in three-valued logic:
+    with no deciding result, one unknown (None) makes the whole unknown."""
     checks = [ctx.at(i).compile(c) for i, c in enumerate(params)]
 
     def check(s: Subject) -> Verdict:
         evidence: dict[str, Any] = {}
-        result: bool | None = False
+        result: bool | None = not decisive
         for c in checks:
             ok, ev = c(s)
             evidence.update(ev)
-            if ok is True:
-                return True, evidence
+            if ok is decisive:
+                return decisive, evidence
             if ok is None:
                 result = None
         return result, evidence

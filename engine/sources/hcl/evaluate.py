@@ -202,39 +202,18 @@ class Evaluator:
 
     def _for_tuple(self, node: Expr, b: Bound) -> Any:
         _, kname, vname, coll_node, expr, cond = node
-        coll = self._ev(coll_node, b)
-        if coll is UNKNOWN:
+        scopes = self._for_scopes(kname, vname, coll_node, cond, b)
+        if scopes is None:
             return UNKNOWN
-        out = []
-        for k, v in _iterate(coll):
-            inner = {**b, vname: v}
-            if kname:
-                inner[kname] = k
-            if cond is not None:
-                c = self._ev(cond, inner)
-                if c is UNKNOWN:
-                    return UNKNOWN
-                if not to_bool(c):
-                    continue
-            out.append(self._ev(expr, inner))
-        return out
+        return [self._ev(expr, inner) for inner in scopes]
 
     def _for_object(self, node: Expr, b: Bound) -> Any:
         _, kname, vname, coll_node, kexpr, vexpr, group, cond = node
-        coll = self._ev(coll_node, b)
-        if coll is UNKNOWN:
+        scopes = self._for_scopes(kname, vname, coll_node, cond, b)
+        if scopes is None:
             return UNKNOWN
         out: dict[str, Any] = {}
-        for k, v in _iterate(coll):
-            inner = {**b, vname: v}
-            if kname:
-                inner[kname] = k
-            if cond is not None:
-                c = self._ev(cond, inner)
-                if c is UNKNOWN:
-                    return UNKNOWN
-                if not to_bool(c):
-                    continue
+        for inner in scopes:
             key = self._ev(kexpr, inner)
             if key is UNKNOWN:
                 return UNKNOWN
@@ -247,6 +226,26 @@ class Evaluator:
             else:
                 out[key] = value
         return out
+
+    def _for_scopes(self, kname: str | None, vname: str, coll_node: Expr, cond: Expr | None,
+                    b: Bound) -> list[Bound] | None:
+        """The bindings a `for` expression visits, after its `if`; None when unknown."""
+        coll = self._ev(coll_node, b)
+        if coll is UNKNOWN:
+            return None
+        scopes = []
+        for k, v in _iterate(coll):
+            inner = {**b, vname: v}
+            if kname:
+                inner[kname] = k
+            if cond is not None:
+                c = self._ev(cond, inner)
+                if c is UNKNOWN:
+                    return None
+                if not to_bool(c):
+                    continue
+            scopes.append(inner)
+        return scopes
 
 
 def _iterate(coll: Any) -> list[tuple[Any, Any]]:
