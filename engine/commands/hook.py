@@ -111,6 +111,7 @@ def run_tags(args: argparse.Namespace) -> int:
     dirs = changed_tf_dirs(args.files)
     if not dirs:
         return 0
+    from ..costs.base import CostRegistry
     from ..pipeline import load_prices
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
     from ..pricing import estimate
@@ -121,10 +122,13 @@ def run_tags(args: argparse.Namespace) -> int:
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
     catalog = load_prices()
+    # Tagging rules read tags, never prices: without --policy the resources are
+    # not priced at all (a registry with no cost models), which keeps the hook fast.
+    registry = None if args.policy else CostRegistry(models={})
     kept: list[Any] = []
     for directory in sorted(dirs):
         changeset = read_hcl(directory, default_region=args.region)
-        est = estimate(changeset, catalog=catalog, usage=Usage())
+        est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
         result = evaluate(est, policies, waivers, options)
         kept += [f for f in result.findings if f.location is not None
                  and os.path.normpath(f.location.file) in dirs[directory]]
