@@ -51,3 +51,22 @@ def test_usage_example_loads(tmp_path):
 @pytest.mark.parametrize("command", ["make demo", "make test"])
 def test_setup_commands_are_documented(command):
     assert command in README
+
+
+def test_json_contract_example_is_real_output(cli, monkeypatch):
+    import json
+
+    monkeypatch.chdir(REPO)
+    start = README.index("## JSON output contract")
+    block = re.compile(r"```json\n(.*?)```", re.S).search(README, start).group(1)
+    shown = json.loads(block)
+    actual = json.loads(cli("estimate", "examples/training-cluster/plan.json", "--usage",
+                            "examples/training-cluster/usage.yml", "--format", "json").out)
+    for key in ("version", "tool", "currency", "catalog", "input", "summary"):
+        assert shown[key] == actual[key], key
+    real = {r["address"]: r for r in actual["resources"]}
+    for resource in shown["resources"]:  # abridged: the components shown are real ones
+        components = resource.pop("components")
+        expected = dict(real[resource["address"]])
+        assert all(c in expected.pop("components") for c in components)
+        assert resource == expected
