@@ -12,51 +12,93 @@ from typing import Any, Callable
 from engine.model import AttrPath
 from engine.sources.hcl.evaluate import Bound, Evaluator
 from engine.sources.hcl.syntax import Body, Expr
-from engine.sources.hcl.values import UNKNOWN, EvalError, Partial
+from engine.sources.hcl.values import UNKNOWN, EvalError, Partial, json_dumps, to_string
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 # Called with (attribute path, line, message) when an expression fails.
 OnError = Callable[[str, int | None, str], None]
+# id(expression) -> [expression, root_names, value or _NOT_YET]
+Shared = dict[int, list[Any]]
+_NOT_YET = object()
+# Only for-expressions are worth the scan for names: others are evaluated again.
+_HEAVY = frozenset({"FO", "FT"})
 
 
 def eval_body(ev: Evaluator, body: Body, bound: Bound, on_error: OnError, *,
-              top: bool = True, prefix: str = "") -> dict[str, Any]:
-    """Attributes and nested blocks; objects are `Partial` (unset attributes unknown)."""
+              top: bool = True, prefix: str = "", shared: Shared | None = None
+              ) -> dict[str, Any]:
+    """Attributes and nested blocks; objects are `Partial` (unset attributes unknown).
+
+    `shared` (one dict for all instances of a resource) keeps the values of
+    for-expressions that read none of the names in `bound`: they are evaluated once.
+    """
     out: dict[str, Any] = Partial()
     for name, (expr, line) in body["attrs"].items():
         if top and name in META_ATTRS:
             continue
-        out[name] = _eval_attr(ev, expr, bound, on_error, prefix + name, line)
+        out[name] = expr[1] if expr[0] == "L" else _eval_attr(ev, expr, bound, on_error,
+                                                              prefix, name, line, shared)
     for btype, labels, inner, line in body["blocks"]:
         if top and btype in META_BLOCKS:
             continue
         if btype == "dynamic" and labels:
-            _dynamic(ev, labels[0], inner, bound, on_error, out, prefix, line)
+            _dynamic(ev, labels[0], inner, bound, on_error, out, prefix, line, shared)
             continue
         existing = out.get(btype)
         if existing is UNKNOWN:
             continue
-        block = eval_body(ev, inner, bound, on_error, top=False, prefix=f"{prefix}{btype}.")
+        block = eval_body(ev, inner, bound, on_error, top=False, prefix=f"{prefix}{btype}.",
+                          shared=shared)
         if isinstance(existing, list):
+            if btype in body["attrs"]:  # an attribute's value may be shared: copy it
+                existing = out[btype] = list(existing)
             existing.append(block)
         else:
             out[btype] = [block]
     return out
 
 
-def _eval_attr(ev: Evaluator, expr: Expr, bound: Bound, on_error: OnError,
-               where: str, line: int | None) -> Any:
+def _eval_attr(ev: Evaluator, expr: Expr, bound: Bound, on_error: OnError, prefix: str,
+               name: str, line: int | None, shared: Shared | None = None) -> Any:
+    if expr[0] == "L":
+        return expr[1]
+    entry = None
+    if shared is not None and expr[0] in _HEAVY:
+        entry = shared.get(id(expr))
+        if entry is None:
+            entry = shared[id(expr)] = [expr, root_names(expr), _NOT_YET]
+        if not entry[1].isdisjoint(bound):
+            entry = None
+        elif entry[2] is not _NOT_YET:
+            return entry[2]
     try:
-        return ev.eval(expr, bound)
-    except EvalError as exc:
-        on_error(where, line, str(exc))
+        value = ev.eval(expr, bound)
+    except EvalError as exc:  # not kept: each instance reports its own error
+        on_error(prefix + name, line, str(exc))
         return UNKNOWN
+    if entry is not None:
+        entry[2] = value
+    return value
+
+
+def root_names(node: Expr) -> frozenset[str]:
+    """The names of all `V` nodes in an expression: what it may read from `bound`."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n and n[0] == "V" and isinstance(n[1], str):
+            names.add(n[1])
+        for c in n:
+            if isinstance(c, list):
+                stack.append(c)
+    return frozenset(names)
 
 
 def _dynamic(ev: Evaluator, name: str, body: Body, bound: Bound, on_error: OnError,
-             out: dict[str, Any], prefix: str, line: int | None) -> None:
+             out: dict[str, Any], prefix: str, line: int | None, shared: Shared | None) -> None:
     attrs = body["attrs"]
     iterator = name
     if "iterator" in attrs and attrs["iterator"][0][0] == "V":
@@ -64,7 +106,7 @@ def _dynamic(ev: Evaluator, name: str, body: Body, bound: Bound, on_error: OnErr
     coll = UNKNOWN
     if "for_each" in attrs:
         coll = _eval_attr(ev, attrs["for_each"][0], bound, on_error,
-                          f"{prefix}dynamic.{name}.for_each", line)
+                          f"{prefix}dynamic.{name}.", "for_each", line, shared)
     content = next((b for b in body["blocks"] if b[0] == "content"), None)
     if coll is None:
         coll = []
@@ -77,12 +119,11 @@ def _dynamic(ev: Evaluator, name: str, body: Body, bound: Bound, on_error: OnErr
     blocks = out.get(name)
     if blocks is UNKNOWN:
         return
-    if not isinstance(blocks, list):
-        blocks = out[name] = []
+    blocks = out[name] = list(blocks) if isinstance(blocks, list) else []  # never shared
     for k, v in items:
         inner = {**bound, iterator: {"key": k, "value": v}}
         blocks.append(eval_body(ev, content[2], inner, on_error, top=False,
-                                prefix=f"{prefix}{name}."))
+                                prefix=f"{prefix}{name}.", shared=shared))
 
 
 def strip_unknown(value: Any, path: AttrPath, paths: set[AttrPath]) -> Any:
@@ -90,10 +131,13 @@ def strip_unknown(value: Any, path: AttrPath, paths: set[AttrPath]) -> Any:
     if value is UNKNOWN:
         paths.add(path)
         return None
+    # Plain leaves are kept without a call: they are most of the values.
     if isinstance(value, dict):
-        return {k: strip_unknown(v, path + (k,), paths) for k, v in value.items()}
+        return {k: strip_unknown(v, path + (k,), paths)
+                if v is UNKNOWN or isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [strip_unknown(v, path + (i,), paths) for i, v in enumerate(value)]
+        return [strip_unknown(v, path + (i,), paths)
+                if v is UNKNOWN or isinstance(v, (dict, list)) else v for i, v in enumerate(value)]
     return value
 
 
@@ -141,8 +185,6 @@ def _add(tags: dict[str, str], missing: set[str], source: Any) -> None:
 
 
 def _tag_text(v: Any) -> str:
-    from engine.sources.hcl.values import json_dumps, to_string
-
     try:
         return to_string(v)
     except EvalError:

@@ -65,8 +65,9 @@ def _entry(root: Path, key: str) -> Path:
 def load_entry(root: Path | None, key: str) -> Body | None:
     if root is None:
         return None
-    try:
-        data = json.loads(_entry(root, key).read_text(encoding="utf-8"))
+    try:  # plain os.path and open(): pathlib costs more than the read of a small file
+        with open(os.path.join(root, key[:2], key + ".json"), "rb") as fh:
+            data = json.loads(fh.read().decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if (isinstance(data, dict) and isinstance(data.get("attrs"), dict)

@@ -163,31 +163,40 @@ def expr_refs(node: Any, out: set[str], locals_used: set[str],
     tag = node[0]
     if tag in ("GA", "IX", "SP", "V"):
         found = traversal_root(node)
-        if found and found[0] not in bound:
-            root, names = found
+        if found is None:
+            for child in node[1:]:  # index expressions may hold references too
+                if isinstance(child, list):
+                    expr_refs(child, out, locals_used, bound)
+            return
+        root, names = found
+        if root not in bound:
             if root == "local" and names:
                 locals_used.add(names[0])
             key = ref_key(root, names)
             if key:
                 out.add(key)
-        for child in node[1:]:  # index expressions may hold references too
-            if isinstance(child, list):
-                expr_refs(child, out, locals_used, bound)
-        return
-    if tag in ("FT", "FO"):
+        # The inner steps of the chain name the same root with fewer names (nothing
+        # new): only what hangs off them (index expressions, splat operations) is scanned.
+        while node[0] != "V":
+            for child in node[2:]:
+                if isinstance(child, list):
+                    expr_refs(child, out, locals_used, bound)
+            node = node[1]
+    elif tag in ("FT", "FO"):
         inner = bound | {n for n in (node[1], node[2]) if n}
         expr_refs(node[3], out, locals_used, bound)
         for child in node[4:]:
             expr_refs(child, out, locals_used, inner)
-        return
-    if tag == "FOR":
+    elif tag == "FOR":
         inner = bound | {n for n in (node[1], node[2]) if n}
         expr_refs(node[3], out, locals_used, bound)
         expr_refs(node[4], out, locals_used, inner)
-        return
-    for child in node[1:]:
-        if isinstance(child, list):
-            expr_refs(child, out, locals_used, bound)
+    else:
+        for child in node[1:]:
+            # A literal holds no reference: skipped without a call.
+            if isinstance(child, list) and not (len(child) == 2 and child[0] == "L"
+                                                and not isinstance(child[1], list)):
+                expr_refs(child, out, locals_used, bound)
 
 
 def body_refs(body: Body, out: set[str], locals_used: set[str],

@@ -9,6 +9,7 @@ Non-deterministic functions (uuid, timestamp...) are absent on purpose: unknown.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 import json
@@ -140,27 +141,40 @@ def _flatten(v: Any) -> Any:
     return out
 
 
-def _format(fmt: str, *args: Any) -> str:
-    out, ai, i = [], 0, 0
-    spec = re.compile(r"%(\[\d+\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([vsdqftbeEgGxXo%])")
-    for m in spec.finditer(fmt):
-        out.append(fmt[i:m.start()])
-        i = m.end()
-        verb = m.group(5)
-        if verb == "%":
-            out.append("%")
-            continue
-        if m.group(1):
-            ai = int(m.group(1)[1:-1]) - 1
-        if ai >= len(args):
-            raise EvalError("format(): not enough arguments")
-        a = args[ai]
-        ai += 1
+_FORMAT_SPEC = re.compile(r"%(\[\d+\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([vsdqftbeEgGxXo%])")
+
+
+@functools.lru_cache(maxsize=512)
+def _format_specs(fmt: str) -> tuple[tuple[tuple[Any, ...], ...], str]:
+    """(text before, explicit argument index, verb, align, width, python spec, precision)
+    for each verb of a format string, and the text after the last one."""
+    specs, i = [], 0
+    for m in _FORMAT_SPEC.finditer(fmt):
         flags, width, prec = m.group(2), m.group(3) or "", m.group(4)
         align = "<" if "-" in flags else ">"
         sign = "+" if "+" in flags else ""
         zero = "0" in flags and "-" not in flags and bool(width)
         pyspec = (sign + "0" + width) if zero else (align + sign + width)
+        index = int(m.group(1)[1:-1]) - 1 if m.group(1) else None
+        specs.append((fmt[i:m.start()], index, m.group(5), align, width, pyspec, prec))
+        i = m.end()
+    return tuple(specs), fmt[i:]
+
+
+def _format(fmt: str, *args: Any) -> str:
+    out, ai = [], 0
+    specs, tail = _format_specs(fmt)
+    for before, index, verb, align, width, pyspec, prec in specs:
+        out.append(before)
+        if verb == "%":
+            out.append("%")
+            continue
+        if index is not None:
+            ai = index
+        if ai >= len(args):
+            raise EvalError("format(): not enough arguments")
+        a = args[ai]
+        ai += 1
         if verb in "vs":
             text = json_dumps(a) if isinstance(a, (list, dict)) else to_string(a)
             out.append(format(text, align + width))
@@ -175,7 +189,7 @@ def _format(fmt: str, *args: Any) -> str:
             out.append(to_string(to_bool(a)))
         else:
             out.append(format(int(to_number(a)), pyspec + {"b": "b", "o": "o"}.get(verb, verb)))
-    out.append(fmt[i:])
+    out.append(tail)
     return "".join(out)
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from engine.sources.hcl.reader import Context
 
 Thunk = Callable[[], Any]
+_MISSING = object()
 MAX_DEPTH = 32
 # Functions whose result is not known at plan time (or not reproducible): UNKNOWN, silently.
 _QUIET_UNKNOWN = frozenset({"timestamp", "plantimestamp", "uuid", "uuidv5", "bcrypt",
@@ -194,6 +195,7 @@ class ModuleInstance:
             keyed = [(None, {"count": {"index": UNKNOWN}} if repetition == "count" else
                       {"each": {"key": UNKNOWN, "value": UNKNOWN}})]
         out = []
+        shared: dict[int, list[Any]] | None = {} if len(keyed) > 1 else None
         for ikey, bound in keyed:
             address = config_addr + (format_key(ikey) if ikey is not None else "")
 
@@ -201,7 +203,8 @@ class ModuleInstance:
                          ) -> None:
                 self.warn(f"{decl.file}:{line}: {address}.{where}: {message}; value unknown")
 
-            out.append((ikey, address, eval_body(self.ev, decl.body, bound, on_error)))
+            out.append((ikey, address, eval_body(self.ev, decl.body, bound, on_error,
+                                                 shared=shared)))
         return ResourceInstances(out, repetition, known)
 
     def resource_value(self, decl: ResourceDecl) -> Any:
@@ -219,10 +222,11 @@ class ModuleInstance:
 
     # --- Scope protocol -------------------------------------------------------
     def ref(self, root: str, attr: str) -> Any:
-        if root == "var":
-            return self.var(attr)
-        if root == "local":
-            return self.local(attr)
+        if root == "var" or root == "local":
+            value = self._values.get(f"{root}.{attr}", _MISSING)  # computed already
+            if value is not _MISSING:
+                return value
+            return self.var(attr) if root == "var" else self.local(attr)
         if root == "module":
             return self.module_value(attr)
         if root == "data":

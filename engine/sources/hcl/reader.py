@@ -20,7 +20,11 @@ _PROVIDER_ALIASES = {"google-beta": "google"}
 
 
 def _shown(path: Path, base_shown: str, base: Path) -> str:
-    rel = os.path.relpath(path, base)
+    text = str(path)
+    if os.path.dirname(text) == str(base):  # a file of the directory: no relpath needed
+        rel = os.path.basename(text)
+    else:
+        rel = os.path.relpath(path, base)
     return os.path.normpath(os.path.join(base_shown, rel)) if base_shown else rel
 
 

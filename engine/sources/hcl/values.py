@@ -86,6 +86,8 @@ def norm_number(value: float | int) -> int | float:
 
 
 def to_number(value: Any) -> int | float:
+    if type(value) is int or type(value) is float:  # the common case first (bool excluded)
+        return value
     if isinstance(value, bool):
         raise EvalError("a bool cannot be used as a number")
     if isinstance(value, (int, float)):
