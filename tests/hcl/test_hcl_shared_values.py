@@ -87,3 +87,26 @@ def test_format_specs_are_reused() -> None:
     assert call("format", ["%s-%02d-%d", "team", 3, 7]) == "team-03-7"
     assert call("format", ["%s-%02d-%d", "x", 10, 0]) == "x-10-0"
     assert call("format", ["%[2]s %[1]s %%", "a", "b"]) == "b a %"
+
+
+def test_dependencies_reach_every_argument_item_pair_and_template_part(tmp_path):
+    from engine.sources.terraform_hcl import read_hcl
+
+    (tmp_path / "main.tf").write_text('''
+variable "x" { default = "a" }
+resource "aws_instance" "b" { instance_type = "t3.medium" }
+resource "aws_instance" "c" { instance_type = "t3.medium" }
+resource "aws_instance" "d" { instance_type = "t3.medium" }
+resource "aws_instance" "e" { instance_type = "t3.medium" }
+resource "aws_instance" "a" {
+  instance_type = "t3.medium"
+  ami       = lookup(aws_instance.b.tags, "x", "y")
+  tags      = { Name = aws_instance.c.id, Other = "V${var.x}" }
+  user_data = "${aws_instance.d.id}-x %{ if var.x == "a" }${aws_instance.e.arn}%{ endif }"
+}
+''')
+    changes = {c.address: c for c in read_hcl(tmp_path).changes}
+    a = changes["aws_instance.a"]
+    assert a.depends_on == ("aws_instance.b", "aws_instance.c", "aws_instance.d",
+                            "aws_instance.e")
+    assert a.tags_after == {"Other": "Va"} and a.unknown_tag_keys == {"Name"}

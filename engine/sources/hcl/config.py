@@ -187,16 +187,40 @@ def expr_refs(node: Any, out: set[str], locals_used: set[str],
         expr_refs(node[3], out, locals_used, bound)
         for child in node[4:]:
             expr_refs(child, out, locals_used, inner)
-    elif tag == "FOR":
-        inner = bound | {n for n in (node[1], node[2]) if n}
-        expr_refs(node[3], out, locals_used, bound)
-        expr_refs(node[4], out, locals_used, inner)
-    else:
+    elif tag == "T":
+        _template_refs(node[1], out, locals_used, bound)
+    elif tag == "C":  # ["C", name, args, expand]
+        for arg in node[2]:
+            expr_refs(arg, out, locals_used, bound)
+    elif tag == "TU":  # ["TU", items]
+        for item in node[1]:
+            expr_refs(item, out, locals_used, bound)
+    elif tag == "OB":  # ["OB", [[key, value], ...]]
+        for key, value in node[1]:
+            expr_refs(key, out, locals_used, bound)
+            expr_refs(value, out, locals_used, bound)
+    elif tag != "L":  # operators and conditionals: every operand is an expression
         for child in node[1:]:
-            # A literal holds no reference: skipped without a call.
-            if isinstance(child, list) and not (len(child) == 2 and child[0] == "L"
-                                                and not isinstance(child[1], list)):
+            if isinstance(child, list):
                 expr_refs(child, out, locals_used, bound)
+
+
+def _template_refs(parts: list[Any], out: set[str], locals_used: set[str],
+                   bound: frozenset[str]) -> None:
+    """References in template parts: text, expressions and %{if}/%{for} directives."""
+    for part in parts:
+        if not isinstance(part, list) or not part:
+            continue  # literal text
+        if part[0] == "IF":  # ["IF", cond, then_parts, else_parts]
+            expr_refs(part[1], out, locals_used, bound)
+            _template_refs(part[2], out, locals_used, bound)
+            _template_refs(part[3], out, locals_used, bound)
+        elif part[0] == "FOR":  # ["FOR", key, value, coll, body_parts]
+            expr_refs(part[3], out, locals_used, bound)
+            inner = bound | {n for n in (part[1], part[2]) if n}
+            _template_refs(part[4], out, locals_used, inner)
+        else:
+            expr_refs(part, out, locals_used, bound)
 
 
 def body_refs(body: Body, out: set[str], locals_used: set[str],
