@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -136,6 +135,8 @@ def parse_files(files: Sequence[tuple[Path, str]], *, parallel: bool | None = No
     if stats is not None:
         stats.update(hits=len(files) - len(todo), parsed=len(todo), parallel=bool(parallel))
     if parallel and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only when parsing in parallel
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(todo) // (workers * 4))
             results = list(pool.map(_parse_job, [t for _, _, t in todo],
