@@ -111,15 +111,10 @@ def _charset(seq: Any) -> Any:
         if op is _c.LITERAL:
             chars.add(chr(av))
         elif op is _c.IN:
-            for iop, iav in av:
-                if iop is _c.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is _c.RANGE and iav[1] - iav[0] < 256:
-                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-                elif iop is _c.CATEGORY and iav in _CATEGORY_CHARS:
-                    chars |= _CATEGORY_CHARS[iav]
-                else:
-                    return _ANY
+            sub = _class_chars(av)
+            if sub is _ANY:
+                return _ANY
+            chars |= sub
         elif op in _REPEATS:
             sub = _charset(av[2])
             if sub is _ANY:
@@ -138,6 +133,21 @@ def _charset(seq: Any) -> Any:
                 chars |= sub
         elif op in (_c.AT,):
             continue
+        else:
+            return _ANY
+    return chars
+
+
+def _class_chars(items: Any) -> Any:
+    """Characters of a [...] class (_ANY when too wide or not enumerable)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] < 256:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _c.CATEGORY and av in _CATEGORY_CHARS:
+            chars |= _CATEGORY_CHARS[av]
         else:
             return _ANY
     return chars
@@ -166,17 +176,7 @@ def _first(seq: Any) -> Any:
     if op is _c.LITERAL:
         return {chr(av)}
     if op is _c.IN:
-        chars: set[str] = set()
-        for iop, iav in av:
-            if iop is _c.LITERAL:
-                chars.add(chr(iav))
-            elif iop is _c.RANGE and iav[1] - iav[0] < 256:
-                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-            elif iop is _c.CATEGORY and iav in _CATEGORY_CHARS:
-                chars |= _CATEGORY_CHARS[iav]
-            else:
-                return _ANY
-        return chars
+        return _class_chars(av)
     if op is _c.SUBPATTERN:
         return _first(av[-1])
     if op in _REPEATS and av[0] > 0:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import gpu_cell, signed
+from .table import delta_text, gpu_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, GraphNode
@@ -44,9 +44,7 @@ def dot(graph: "CostGraph", *, name: str = "costwarden") -> str:
 
 
 def _node(n: "GraphNode") -> str:
-    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
-    if n.cost.partial and n.hourly_delta is not None:
-        delta = "≥" + delta
+    delta = delta_text(n.hourly_delta, n.cost.partial)
     label = f"{n.address}\n{n.action}  Δ {delta} $/h"
     gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .json_report import finding_document, resource_document
 from .summary import money, totals
-from .table import gpu_cell, signed, hourly, monthly
+from .table import delta_text, gpu_cell, hourly, monthly, signed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -134,7 +134,6 @@ def _subtitle(v: "ViewNode") -> str:
         return text + (f", {v.unknown} unknown" if v.unknown else "")
     n = v.node
     assert n is not None
-    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
-    text = f"{n.action}  Δ {delta} $/h"
+    text = f"{n.action}  Δ {delta_text(n.hourly_delta, n.cost.partial)} $/h"
     gpus = gpu_cell(n.cost)
     return text + (f"  {gpus} GPU" if gpus and gpus != "?" else "")

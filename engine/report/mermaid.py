@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import gpu_cell, signed
+from .table import delta_text, gpu_cell, signed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -82,9 +82,7 @@ def _shape(v: "ViewNode") -> str:
     assert n is not None
     mark = ACTION_MARK.get(n.action, "")
     head = escape(f"{mark} {_short(n.address)}".strip())
-    delta = "?" if n.hourly_delta is None else signed(n.hourly_delta)
-    if n.cost.partial and n.hourly_delta is not None:
-        delta = "≥" + delta
+    delta = delta_text(n.hourly_delta, n.cost.partial)
     text = f"{head}<br/>Δ {escape(delta)} $/h"
     gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":

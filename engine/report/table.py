@@ -119,6 +119,13 @@ def signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untyped
     return text if text.startswith("-") else f"+{text}"
 
 
+def delta_text(value: Decimal | None, partial: bool = False) -> str:
+    """Signed $/h change, `?` when unknown, `≥` when only a lower bound is known."""
+    if value is None:
+        return "?"
+    return ("≥" if partial else "") + signed(value)
+
+
 def gpu_cell(r: ResourceCost) -> str:
     before = r.before.gpus if r.before else {}
     after = r.after.gpus if r.after else {}

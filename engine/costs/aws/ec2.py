@@ -9,7 +9,7 @@ from typing import Mapping
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute
 from .common import (VolumeSpec, instance_key, read_tenancy, soft, volume_components,
                      with_notes)
-from .launch import LaunchSpec, read_instance_volumes, read_launch_template
+from .launch import launch_template_of, read_instance_volumes
 from .network import public_ipv4
 
 PURCHASE_LABEL = {"on_demand": "on-demand", "spot": "spot"}
@@ -26,18 +26,9 @@ class InstanceSpec:
     public_ipv4: bool = False  # associate_public_ip_address set true
 
 
-def _template(view: SideView) -> tuple[bool, LaunchSpec | None]:
-    """(has a launch_template block, the template read through `related` if found)."""
-    block, _ = soft(view.block, "launch_template")
-    if block is None:
-        return False, None
-    found = view.related("aws_launch_template", "launch_template")
-    return True, (read_launch_template(found[0]) if found else None)
-
-
 def extract_instance(view: SideView) -> InstanceSpec:
     notes: list[str] = []
-    has_template, template = _template(view)
+    has_template, template = launch_template_of(view)
     itype, why = soft(view.get, "instance_type")
     if itype is None and template is not None and template.instance_type:
         # With a launch template the plan shows instance_type as known after apply.

@@ -9,7 +9,7 @@ from typing import Mapping
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute
 from .autoscaling import INSTANCES, read_count, fleet_components
 from .common import VolumeSpec, soft, text, unknown_volume
-from .launch import LaunchSpec, read_launch_template
+from .launch import launch_template_of
 
 DEFAULT_INSTANCE_TYPE = "t3.medium"  # EKS CreateNodegroup default without a launch template
 # CreateNodegroup diskSize default: 20 GiB for Linux and Bottlerocket, 50 GiB for Windows.
@@ -30,14 +30,6 @@ class NodeGroupSpec:
     notes: tuple[str, ...] = ()
 
 
-def _template(view: SideView) -> tuple[bool, LaunchSpec | None]:
-    block, _ = soft(view.block, "launch_template")
-    if block is None:
-        return False, None
-    found = view.related("aws_launch_template", "launch_template")
-    return True, (read_launch_template(found[0]) if found else None)
-
-
 def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
     value, why = soft(view.get, "instance_types")
     if why:
@@ -54,7 +46,7 @@ def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
 
 def extract_node_group(view: SideView) -> NodeGroupSpec:
     notes: list[str] = []
-    has_template, template = _template(view)
+    has_template, template = launch_template_of(view)
     types, types_why = _instance_types(view)
     if types:
         itype = types[0]

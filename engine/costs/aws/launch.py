@@ -97,3 +97,12 @@ def read_launch_configuration(view: SideView) -> LaunchSpec:
     tenancy, _ = read_tenancy(view, "placement_tenancy")
     return LaunchSpec(view.address, itype, why, purchase, tenancy,
                       read_instance_volumes(view), tuple(notes))
+
+
+def launch_template_of(view: SideView) -> tuple[bool, LaunchSpec | None]:
+    """(has a launch_template block, the template read through `related` if found)."""
+    block, _ = soft(view.block, "launch_template")
+    if block is None:
+        return False, None
+    found = view.related("aws_launch_template", "launch_template")
+    return True, (read_launch_template(found[0]) if found else None)

@@ -19,9 +19,8 @@ from lark.exceptions import LarkError, UnexpectedInput
 
 from engine.errors import InputError
 from engine.sources.hcl.templates import assemble, template_from_text
+from engine.sources.hcl.syntax import Body, Expr
 from engine.sources.hcl.values import HclSyntaxError
-
-from engine.sources.hcl.syntax import AST_VERSION, Body, Expr  # noqa: F401  (re-exported)
 
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][\w.-]*)\r?\n(.*)", re.S)
 _SKIP_TOKENS = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "COMMA",
