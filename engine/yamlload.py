@@ -3,21 +3,24 @@
 PyYAML's constructors drop positions, so we compose the node tree (which keeps
 marks) and build plain values ourselves, recording `path -> line` on the way.
 Duplicate keys are an error here: PyYAML would silently keep the last one.
+
+Parsed documents go to the content-keyed parse cache (engine/filecache.py, kind
+"yaml"): a run whose policy and data files are all cached never imports PyYAML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
+from . import filecache
 from .errors import InputError
 
 JsonPath = tuple[str | int, ...]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CACHE_FORMAT = "1"  # bump when the cached shape ({"data", "lines"}) changes
 _MAX_DEPTH = 64
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 
@@ -50,16 +53,55 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDoc:
     """Read one YAML file; any problem is an InputError naming file and line."""
     name = display or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(name, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(name, f"cannot read: {exc}") from None
-    return parse_yaml(text, name)
+    root = filecache.cache_dir("yaml")
+    key = filecache.content_key(_cache_version(), raw) if root is not None else ""
+    doc = _cached_doc(name, filecache.load_entry(root, key)) if key else None
+    if doc is not None:
+        return doc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"cannot read: {exc}") from None
+    doc = parse_yaml(text, name)
+    if key and _json_exact(doc.data):
+        filecache.store_entry(root, key, {"data": doc.data,
+                                          "lines": [[list(p), n] for p, n in doc.lines.items()]})
+    return doc
+
+
+@cache
+def _cache_version() -> str:
+    return f"yaml{_CACHE_FORMAT}-pyyaml-{filecache.installed_version('pyyaml', 'yaml')}"
+
+
+def _cached_doc(name: str, entry: Any) -> YamlDoc | None:
+    if not isinstance(entry, dict) or "data" not in entry or not isinstance(entry.get("lines"), list):
+        return None
+    try:
+        lines = {tuple(p): n for p, n in entry["lines"]}
+    except (TypeError, ValueError):
+        return None
+    return YamlDoc(name, entry["data"], lines)
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether JSON gives `value` back unchanged (YAML allows integer mapping keys)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_exact(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_exact(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def parse_yaml(text: str, name: str) -> YamlDoc:
-    loader = _Loader(text)
+    import yaml  # only on a cache miss
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         lines: dict[JsonPath, int] = {}
@@ -76,8 +118,10 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
     return YamlDoc(name, data, lines)
 
 
-def _build(loader: Any, node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
+def _build(loader: Any, node: Any, path: JsonPath, lines: dict[JsonPath, int],
            name: str, depth: int) -> Any:
+    import yaml
+
     if depth > _MAX_DEPTH:
         raise InputError(name, "YAML nested too deeply (or a recursive alias)",
                          line=node.start_mark.line + 1)
@@ -105,7 +149,7 @@ def _build(loader: Any, node: yaml.Node, path: JsonPath, lines: dict[JsonPath, i
     return _scalar(loader, node)
 
 
-def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+def _scalar(loader: Any, node: Any) -> Any:
     # Dates stay text: schemas and waiver expiry parsing expect ISO strings.
     if node.tag in _KEEP_AS_TEXT:
         return node.value

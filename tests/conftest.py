@@ -15,6 +15,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite golden files instead of comparing with them")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The suite's parse cache lives in a temporary directory, not the user's."""
+    import os
+
+    if "COSTWARDEN_CACHE_DIR" not in os.environ:
+        os.environ["COSTWARDEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
 @pytest.fixture
 def corpus() -> Path:
     """Root of ../shared/corpus/public (skips with a reason where it is absent)."""

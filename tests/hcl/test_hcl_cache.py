@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import filecache
 from engine.sources.hcl import cache
 from engine.sources.terraform_hcl import read_hcl
 
@@ -55,6 +56,27 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 def test_key_depends_on_content() -> None:
     assert cache.content_key(b"a = 1") != cache.content_key(b"a = 2")
+
+
+def test_key_names_the_installed_parser_version() -> None:
+    from importlib.metadata import version
+
+    assert filecache.installed_version("python_hcl2", "hcl2") == version("python-hcl2")
+    assert filecache.installed_version("pyyaml", "yaml") == version("PyYAML")
+
+
+def test_cached_tree_carries_resource_references(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSTWARDEN_CACHE_DIR", str(tmp_path / "c"))
+    f = tmp_path / "main.tf"
+    f.write_text('locals {\n  ami = data.aws_ami.base.id\n}\n'
+                 'resource "aws_instance" "x" {\n  ami = local.ami\n'
+                 '  subnet_id = aws_subnet.a.id\n  depends_on = [aws_iam_role.r]\n}\n')
+    body = cache.parse_files([(f, "main.tf")])[0]
+    [(_, _, inner, _)] = [b for b in body["blocks"] if b[0] == "resource"]
+    assert inner["refs"] == [["aws_iam_role.r", "aws_subnet.a"], ["ami"]]
+    [entry] = _entries(tmp_path / "c")
+    assert '"refs"' in entry.read_text()
 
 
 def test_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

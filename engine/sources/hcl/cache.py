@@ -1,22 +1,17 @@
-"""Parse `.tf` files, in parallel when it pays, through an on-disk cache.
+"""Parse `.tf` files, in parallel when it pays, through the parse cache.
 
-Cache entries are JSON syntax trees keyed by sha256(version + file content) in
-`$COSTWARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/costwarden`, else `~/.cache/costwarden`.
-Writes go to a temporary file renamed into place (atomic, safe for concurrent runs);
-an unreadable or malformed entry is ignored and rewritten. COSTWARDEN_CACHE_DIR=off
-disables the cache.
+Cache entries (engine/filecache.py, kind "hcl") are JSON syntax trees keyed by
+the tree format, the python-hcl2 version and the file content.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from engine import filecache
 from engine.errors import InputError
 from engine.sources.hcl.syntax import AST_VERSION, Body
 
@@ -24,73 +19,28 @@ from engine.sources.hcl.syntax import AST_VERSION, Body
 # (worker start-up ~50-100 ms on 2 cores; parsing runs at ~150-300 KB/s).
 PARALLEL_MIN_BYTES = 96 * 1024
 PARALLEL_MIN_FILES = 4
+store_entry = filecache.store_entry
 
 
 @cache
 def _version() -> str:
-    # The installed python-hcl2 version, read without importing the parser.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        hcl2_version = version("python-hcl2")
-    except PackageNotFoundError:
-        hcl2_version = "?"
-    return f"ast{AST_VERSION}-hcl2-{hcl2_version}"
+    return f"ast{AST_VERSION}-hcl2-{filecache.installed_version('python_hcl2', 'hcl2')}"
 
 
 def cache_dir() -> Path | None:
-    env = os.environ.get("COSTWARDEN_CACHE_DIR")
-    if env is not None and env.strip():
-        if env.strip().lower() in ("off", "none", "0", "false"):
-            return None
-        base = Path(env).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "costwarden"
-    return base / "hcl"
+    return filecache.cache_dir("hcl")
 
 
 def content_key(data: bytes) -> str:
-    h = hashlib.sha256(_version().encode())
-    h.update(b"\0")
-    h.update(data)
-    return h.hexdigest()
-
-
-def _entry(root: Path, key: str) -> Path:
-    return root / key[:2] / f"{key}.json"
+    return filecache.content_key(_version(), data)
 
 
 def load_entry(root: Path | None, key: str) -> Body | None:
-    if root is None:
-        return None
-    try:  # plain os.path and open(): pathlib costs more than the read of a small file
-        with open(os.path.join(root, key[:2], key + ".json"), "rb") as fh:
-            data = json.loads(fh.read().decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
+    data = filecache.load_entry(root, key)
     if (isinstance(data, dict) and isinstance(data.get("attrs"), dict)
             and isinstance(data.get("blocks"), list)):
         return data
     return None
-
-
-def store_entry(root: Path | None, key: str, body: Body) -> None:
-    if root is None:
-        return
-    path = _entry(root, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only or full cache directory only costs speed
 
 
 def read_text(path: Path, shown: str) -> tuple[bytes, str]:

@@ -236,6 +236,35 @@ def body_refs(body: Body, out: set[str], locals_used: set[str],
         body_refs(inner, out, locals_used, bound | extra)
 
 
+def declaration_refs(body: Body) -> tuple[set[str], set[str]]:
+    """(declaration keys, local names) a resource body references, `depends_on` included."""
+    cached = body.get("refs")
+    if cached is not None:
+        return set(cached[0]), set(cached[1])
+    refs: set[str] = set()
+    used: set[str] = set()
+    body_refs(body, refs, used)
+    explicit = body["attrs"].get("depends_on")
+    if explicit and explicit[0][0] == "TU":
+        for item in explicit[0][1]:
+            found = traversal_root(item)
+            key = ref_key(*found) if found else None
+            if key:
+                refs.add(key)
+    return refs, used
+
+
+def annotate_refs(file_body: Body) -> Body:
+    """Store each resource/data block's references in its body (kept in the parse cache:
+    a warm read then scans no expression for dependencies)."""
+    for btype, labels, inner, _ in file_body["blocks"]:
+        if btype in ("resource", "data") and len(labels) == 2:
+            inner.pop("refs", None)
+            refs, used = declaration_refs(inner)
+            inner["refs"] = [sorted(refs), sorted(used)]
+    return file_body
+
+
 def resolve_refs(cfg: ModuleConfig, refs: set[str], locals_used: set[str]) -> set[str]:
     """Add what the used locals reference, transitively; keep declared targets only."""
     result = set(refs)

@@ -18,6 +18,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from engine.errors import InputError
+from engine.sources.hcl.config import annotate_refs
 from engine.sources.hcl.templates import assemble, template_from_text
 from engine.sources.hcl.syntax import Body, Expr
 from engine.sources.hcl.values import HclSyntaxError
@@ -35,7 +36,7 @@ def parse_text(text: str, file: str) -> Body:
 
     try:
         tree = hcl2.parses_to_tree(text)
-        return _body(tree.children[0])
+        return annotate_refs(_body(tree.children[0]))
     except UnexpectedInput as exc:
         line = exc.line if isinstance(exc.line, int) and exc.line > 0 else None
         raise InputError(file, f"invalid HCL: {_describe(exc)}", line=line) from None

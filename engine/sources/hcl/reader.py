@@ -11,7 +11,7 @@ from engine.model import AttrPath, ResourceChange, SourceLocation
 from engine.sources.hcl.blocks import effective_tags, strip_unknown
 from engine.sources.hcl.cache import parse_files
 from engine.sources.hcl.config import (
-    ModuleConfig, ResourceDecl, body_refs, build_config, ref_key, resolve_refs, traversal_root,
+    ModuleConfig, ResourceDecl, build_config, declaration_refs, resolve_refs, traversal_root,
 )
 from engine.sources.hcl.modules import ModuleInstance, ProviderConfig, is_local_source
 from engine.sources.terraform_attrs import attribute_region, zone_to_region
@@ -151,15 +151,6 @@ def _provider_region(provider: str, value: Any) -> str | None:
 
 
 def _dependencies(inst: ModuleInstance, decl: ResourceDecl) -> tuple[str, ...]:
-    refs: set[str] = set()
-    used: set[str] = set()
-    body_refs(decl.body, refs, used)
-    explicit = decl.body["attrs"].get("depends_on")
-    if explicit and explicit[0][0] == "TU":
-        for item in explicit[0][1]:
-            found = traversal_root(item)
-            key = ref_key(*found) if found else None
-            if key:
-                refs.add(key)
+    refs, used = declaration_refs(decl.body)
     found = resolve_refs(inst.cfg, refs, used) - {decl.key}
     return tuple(sorted(inst.address(k) for k in found))

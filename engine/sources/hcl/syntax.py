@@ -15,6 +15,8 @@ Expression nodes (first item is the tag):
   ["FT", key|None, val, coll, expr, cond|None]
   ["FO", key|None, val, coll, kexpr, vexpr, group, cond|None]
 Bodies: {"attrs": {name: [expr, line]}, "blocks": [[type, labels, body, line], ...]}.
+The body of a top-level resource or data block also holds "refs": [declaration
+keys it references, local names it reads], computed once at parse time (config.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 # Bump when the tree format changes: it is part of the cache key.
-AST_VERSION = "1"
+AST_VERSION = "2"
 
 Expr = list[Any]
 Body = dict[str, Any]

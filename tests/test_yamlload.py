@@ -1,0 +1,87 @@
+"""Line-aware YAML reading and its parse cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import filecache
+from engine.errors import InputError
+from engine.yamlload import load_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DOC = "version: 1\nitems:\n  - name: a\n    size: 1.5\n  - name: b\n    when: 2026-01-31\n"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COSTWARDEN_CACHE_DIR", str(tmp_path / "c"))
+    return tmp_path / "c" / "yaml"
+
+
+def _entries(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.json")) if root.is_dir() else []
+
+
+def test_a_cached_document_equals_the_parsed_one(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DOC)
+    first = load_yaml(f)
+    assert first.data == {"version": 1, "items": [{"name": "a", "size": 1.5},
+                                                 {"name": "b", "when": "2026-01-31"}]}
+    assert len(_entries(cache)) == 1
+    second = load_yaml(f, "shown.yaml")
+    assert (second.data, dict(second.lines)) == (first.data, dict(first.lines))
+    assert second.file == "shown.yaml"
+    assert second.line(("items", 1, "when")) == 6
+
+
+def test_documents_json_cannot_keep_are_not_cached(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text("ports:\n  80: http\n")
+    assert load_yaml(f).data == {"ports": {80: "http"}}
+    assert load_yaml(f).data == {"ports": {80: "http"}}  # an int key stays an int
+    assert _entries(cache) == []
+
+
+def test_a_corrupted_entry_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DOC)
+    expected = load_yaml(f).data
+    [entry] = _entries(cache)
+    for garbage in ("{not json", '{"data": 1}', '{"data": 1, "lines": [[1]]}', "[]"):
+        entry.write_text(garbage)
+        assert load_yaml(f).data == expected
+
+
+def test_errors_are_not_cached(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text("a: 1\na: 2\n")
+    for _ in range(2):
+        with pytest.raises(InputError, match="duplicate key 'a'"):
+            load_yaml(f)
+    assert _entries(cache) == []
+    f.write_bytes(b"a: \xff\n")
+    with pytest.raises(InputError, match="cannot read"):
+        load_yaml(f)
+
+
+def test_the_cache_key_names_the_yaml_library_version() -> None:
+    from engine.yamlload import _cache_version
+
+    assert _cache_version().endswith("-pyyaml-" + filecache.installed_version("pyyaml", "yaml"))
+
+
+def test_a_warm_check_never_imports_pyyaml(tmp_path: Path) -> None:
+    code = ("import sys\nfrom engine.cli import main\n"
+            "main(['check', 'examples/inference-service/plan.json'])\n"
+            "print('yaml' in sys.modules, file=sys.stderr)")
+    env = {**os.environ, "COSTWARDEN_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
+                           text=True) for _ in range(2)]
+    assert [r.stderr.splitlines()[-1] for r in runs] == ["True", "False"], runs[1].stderr
+    assert runs[0].stdout == runs[1].stdout
