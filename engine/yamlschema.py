@@ -9,17 +9,16 @@ from .yamlload import YamlDoc, json_path
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
                float: "number", type(None): "null"}
-_validators: dict[int, Any] = {}
+_last: list[Any] = [None, None]  # [schema, its validator]: the schema is held, so the
+# identity test cannot match a new schema that reuses a freed one's id
 
 
 def _validator(schema: Mapping[str, Any]) -> Any:
-    key = id(schema)
-    if key not in _validators:
+    if _last[0] is not schema:
         from jsonschema import Draft202012Validator
 
-        _validators.clear()
-        _validators[key] = Draft202012Validator(schema)
-    return _validators[key]
+        _last[:] = [schema, Draft202012Validator(schema)]
+    return _last[1]
 
 
 def schema_errors(doc: YamlDoc, schema: Mapping[str, Any]) -> list[InputError]:

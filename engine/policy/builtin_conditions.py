@@ -268,10 +268,10 @@ def _attr_evidence(params: Mapping[str, Any]) -> tuple[str, ...]:
 
 BUILTIN: tuple[ConditionType, ...] = (
     ConditionType("all", "every listed condition holds",
-                  {"type": "array", "items": COND, "minItems": 1}, _all),
+                  {"type": "array", "items": COND, "minItems": 1}, _all, tags_only=True),
     ConditionType("any", "at least one listed condition holds",
-                  {"type": "array", "items": COND, "minItems": 1}, _any),
-    ConditionType("not", "the condition does not hold", COND, _not),
+                  {"type": "array", "items": COND, "minItems": 1}, _any, tags_only=True),
+    ConditionType("not", "the condition does not hold", COND, _not, tags_only=True),
     ConditionType("attribute", "test an attribute of the resource (after the change by default)",
                   ops_schema({"path": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA,
                               "match": {"enum": ["all", "any"]}}, required=["path"]),
@@ -279,7 +279,7 @@ BUILTIN: tuple[ConditionType, ...] = (
     ConditionType("tag", "test one effective tag (provider default tags included)",
                   ops_schema({"key": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA},
                              required=["key"]),
-                  _tag, lambda p: (f"tag.{p.get('key')}", "taggable")),
+                  _tag, lambda p: (f"tag.{p.get('key')}", "taggable"), tags_only=True),
     ConditionType("tags", "required tag keys, allowed values and patterns on taggable types",
                   {"type": "object", "title": "tags condition", "additionalProperties": False,
                    "minProperties": 1,
@@ -290,7 +290,8 @@ BUILTIN: tuple[ConditionType, ...] = (
                                                "additionalProperties": {
                                                    "anyOf": [{"type": "string"},
                                                              {"$ref": "#/$defs/data_ref"}]}}}},
-                  _tags, lambda p: ("missing_tags", "invalid_tags", "unknown_tags", "taggable")),
+                  _tags, lambda p: ("missing_tags", "invalid_tags", "unknown_tags", "taggable"),
+                  tags_only=True),
     _facts("instance_type", lambda s, side: s.instance_types(side),  # type: ignore[arg-type]
            "every instance type of the resource (resolved through launch templates)"),
     _facts("instance_family", lambda s, side: s.families(side),  # type: ignore[arg-type]
@@ -302,9 +303,9 @@ BUILTIN: tuple[ConditionType, ...] = (
                   ops_schema({"side": SIDE_SCHEMA}), _gpu_count,
                   lambda p: ("gpu_count", "limit", "expected")),
     ConditionType("environment", "the environment: --env, else the resource's environment tag",
-                  ops_schema({}), _environment, lambda p: ("environment",)),
+                  ops_schema({}), _environment, lambda p: ("environment",), tags_only=True),
     ConditionType("action", "the change action: create, update, delete, replace, no-op, read",
-                  ops_schema({}), _action, lambda p: ("action",)),
+                  ops_schema({}), _action, lambda p: ("action",), tags_only=True),
     ConditionType("cost", "the resource's own cost in $/h, $/month, per run (hourly x run "
                   "hours from usage) or per job (per run if run hours are known, else the "
                   "monthly delta); before, after or delta", ops_schema({"period": {"enum": ["hour", "month", "run", "job"]},

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ..errors import InputError
 from .data import DataRefError, DataStore, is_ref, parse_ref
 from .operators import MISSING, OPERATORS, OperandError, describe, prepare
 from .subject import Subject
@@ -44,24 +45,68 @@ class ConditionType:
     schema: Mapping[str, Any]  # JSON Schema of the parameters
     compile: Callable[[Any, "CompileContext"], Check]
     evidence: Callable[[Any], Iterable[str]] = lambda params: ()
+    # Decided by type, address, action, environment and tags alone: no attribute
+    # value, no price (lets the tag hook skip both). False unless declared.
+    tags_only: bool = False
 
 
-@dataclass(frozen=True)
 class ConditionRegistry:
-    types: Mapping[str, ConditionType]
+    """Condition types by name.
+
+    Entry-point plugins are looked up on first need only (a name that is not
+    built in, the full list, the schema): a pack of built-in conditions then never
+    scans the installed packages, which keeps the pre-commit hook quick.
+    """
+
+    def __init__(self, types: Mapping[str, ConditionType],
+                 plugins: Callable[[], Iterable[ConditionType]] | None = None) -> None:
+        self._types = dict(types)
+        self._plugins = plugins
+
+    @property
+    def types(self) -> Mapping[str, ConditionType]:
+        self._load_plugins()
+        return self._types
 
     def get(self, name: str) -> ConditionType | None:
-        return self.types.get(name)
+        found = self._types.get(name)
+        if found is None and self._plugins is not None:
+            self._load_plugins()
+            found = self._types.get(name)
+        return found
 
     def names(self) -> list[str]:
         return sorted(self.types)
+
+    def _load_plugins(self) -> None:
+        load, self._plugins = self._plugins, None
+        if load is not None:
+            for ctype in load():
+                if ctype.name in self._types:
+                    raise InputError(None, f"condition type {ctype.name!r} is registered twice "
+                                     f"(a plugin repeats a name)")
+                self._types[ctype.name] = ctype
+
+    def tags_only(self, cond: Any) -> bool:
+        """Whether a (schema-valid) condition reads nothing but tags, type and action."""
+        if not isinstance(cond, Mapping):
+            return True
+        for name, params in cond.items():
+            ctype = self.get(name)
+            if ctype is None or not ctype.tags_only:
+                return False
+            if name in ("all", "any") and not all(self.tags_only(c) for c in params or ()):
+                return False
+            if name == "not" and not self.tags_only(params):
+                return False
+        return True
 
     def evidence_names(self, cond: Any) -> set[str]:
         """Evidence a (schema-valid) condition can produce, for placeholder checks."""
         out: set[str] = set()
         if isinstance(cond, Mapping):
             for name, params in cond.items():
-                ctype = self.types.get(name)
+                ctype = self.get(name)
                 if ctype is None:
                     continue
                 out.update(ctype.evidence(params))
@@ -78,25 +123,33 @@ def build_registry(extra: Sequence[ConditionType] = (), *, plugins: bool = True)
     from .builtin_conditions import BUILTIN
 
     types: dict[str, ConditionType] = {}
-    found = list(BUILTIN) + list(extra)
-    if plugins:
-        found += list(_plugins())
-    for ctype in found:
-        if ctype.name in types:
-            raise ValueError(f"condition type {ctype.name!r} is registered twice")
-        types[ctype.name] = ctype
-    return ConditionRegistry(types)
+    for ctype in list(BUILTIN) + list(extra):
+        _register(types, ctype)
+    return ConditionRegistry(types, _plugins if plugins else None)
+
+
+def _register(types: dict[str, ConditionType], ctype: ConditionType) -> None:
+    if ctype.name in types:
+        raise ValueError(f"condition type {ctype.name!r} is registered twice")
+    types[ctype.name] = ctype
 
 
 def _plugins() -> Iterable[ConditionType]:
+    """Condition types of the `costwarden.conditions` entry points; a broken plugin is
+    bad configuration (one line, exit 2), not a crash."""
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        loaded = ep.load()
-        items = loaded if isinstance(loaded, (list, tuple)) else [loaded]
-        for item in items:
+        where = f"{ENTRY_POINT_GROUP} entry point {ep.name!r} ({ep.value})"
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # any import-time failure of third-party code
+            raise InputError(None, f"cannot be loaded: {type(exc).__name__}: {exc}",
+                             where=where) from None
+        for item in loaded if isinstance(loaded, (list, tuple)) else [loaded]:
             if not isinstance(item, ConditionType):
-                raise TypeError(f"entry point {ep.name!r} ({ep.value}) did not give a ConditionType")
+                raise InputError(None, f"gives {type(item).__name__}, not a ConditionType",
+                                 where=where)
             yield item
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping
 
 from ..model import Estimate, Finding, ResourceCost
-from .aggregate import evaluate_aggregate
 from .messages import render
-from .spec import BLOCKING_LEVELS, Policy, PolicySet
+from .spec import BLOCKING_LEVELS, FACTS, Policy, PolicySet
 from .subject import Subject
 from .taggable import Taggable, load_taggable
 from .waivers import WaiverSet
@@ -100,6 +99,8 @@ class _Run:
             self._add(policy, level, outcome, s.change.address, None, evidence, s, ok is None)
 
     def aggregate(self, policy: Policy) -> None:
+        from .aggregate import evaluate_aggregate  # per-resource packs never load it
+
         for result in evaluate_aggregate(policy, self.world, self.policies.data):
             env = self.options.env or result.group.get("environment") or \
                 result.group.get(self.options.env_tag)
@@ -168,17 +169,8 @@ class _Run:
         return "waived", valid[0].summary(), ""
 
 
-_FACTS = {
-    "instance_type": lambda s: s.instance_types(s.default_side)[0],
-    "instance_family": lambda s: s.families(s.default_side)[0],
-    "purchase_option": lambda s: s.purchase_options(s.default_side)[0],
-    "gpu_model": lambda s: tuple(sorted(s.gpus(s.default_side)[0])),
-    "gpu_count": lambda s: s.gpu_count(s.default_side),
-}
-
-
 def _facts(values: dict[str, Any], s: Subject, message: str) -> None:
     """Fill derived facts a message names but the conditions did not report."""
-    for name, get in _FACTS.items():
+    for name, get in FACTS.items():
         if name not in values and "{" + name + "}" in message:
             values[name] = get(s)

@@ -19,16 +19,14 @@ from .conditions import CompileContext, CompileError, ConditionRegistry, build_r
 from .data import DataRefError, DataStore, is_ref, parse_ref
 from .operators import NUMERIC, Globs, OperandError, prepare
 from .schema import generate_schema
-from .spec import (ALL_ACTIONS, DEFAULT_ACTIONS, AggregateSpec, Policy, PolicyErrors, PolicySet,
-                   Selector, group_name)
+from .spec import (ALL_ACTIONS, DEFAULT_ACTIONS, FACTS, AggregateSpec, Policy, PolicyErrors,
+                   PolicySet, Selector, group_name)
 from ..yamlschema import schema_errors
 from ..yamlload import YamlDoc, json_path, load_yaml
 
 BUNDLED = Path(__file__).resolve().parents[2] / "policies"
 COMMON_PLACEHOLDERS = frozenset({"address", "type", "name", "provider", "region", "module",
-                                 "action", "policy", "level", "group", "environment",
-                                 "instance_type", "instance_family", "purchase_option",
-                                 "gpu_model", "gpu_count"})
+                                 "action", "policy", "level", "group", "environment"}) | set(FACTS)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -189,10 +187,16 @@ def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: Conditi
             metric = measure.split("_", 1)[1]
             evidence |= {f"{when}_{metric}" for when in ("prior", "proposed", "delta")}
     _check_message(raw["message"], evidence)
+    select = raw.get("select") or {}
+    tags_only = (aggregate is None and registry.tags_only(raw.get("require"))
+                 and registry.tags_only(select.get("where"))
+                 and not any(k in select for k in ("instance_family", "instance_type", "gpu_model"))
+                 and not any("{" + name + "}" in raw["message"] for name in FACTS))
     return Policy(id=raw["id"], description=raw["description"], level=raw["level"],
                   message=raw["message"], selector=selector, file=doc.file,
                   line=doc.line(("policies", index)), check=check, aggregate=aggregate,
-                  levels=levels, waiver_requires=tuple((raw.get("waivers") or {}).get("require", ())))
+                  levels=levels, waiver_requires=tuple((raw.get("waivers") or {}).get("require", ())),
+                  tags_only=tags_only)
 
 
 def _check_message(message: str, evidence: set[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Mapping
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|(\$?)\{([^{}]*)\}")
@@ -31,17 +32,38 @@ def format_money(value: Decimal) -> str:
 
 
 def render(template: str, values: Mapping[str, Any]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        whole = m.group(0)
-        if whole == "{{":
-            return "{"
-        if whole == "}}":
-            return "}"
-        dollar, value = m.group(1), values.get(m.group(2))
+    out = []
+    for literal, dollar, name in _parts(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = values.get(name)
         if dollar and value is None:
-            return "$?"  # an amount not known (unpriced or known after apply)
-        return dollar + text(value)
-    return _PLACEHOLDER.sub(sub, template)
+            out.append("$?")  # an amount not known (unpriced or known after apply)
+        else:
+            out.append(dollar + text(value))
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _parts(template: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(literal text, "$" or "", placeholder name or None) runs of a template, parsed once
+    per template rather than once per finding."""
+    parts: list[tuple[str, str, str | None]] = []
+    literal: list[str] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        literal.append(template[pos:m.start()])
+        pos = m.end()
+        whole = m.group(0)
+        if whole in ("{{", "}}"):
+            literal.append(whole[0])
+            continue
+        parts.append(("".join(literal), m.group(1), m.group(2)))
+        literal = []
+    literal.append(template[pos:])
+    parts.append(("".join(literal), "", None))
+    return tuple(parts)
 
 
 def jsonable(value: Any) -> Any:

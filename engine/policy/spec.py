@@ -16,6 +16,17 @@ DEFAULT_ACTIONS = frozenset({"create", "update", "replace"})
 ALL_ACTIONS = frozenset({"create", "update", "delete", "replace", "no-op", "read"})
 
 
+# Message facts derived from attributes and cost components, filled in when a
+# message names them and no condition reported them.
+FACTS = {
+    "instance_type": lambda s: s.instance_types(s.default_side)[0],
+    "instance_family": lambda s: s.families(s.default_side)[0],
+    "purchase_option": lambda s: s.purchase_options(s.default_side)[0],
+    "gpu_model": lambda s: tuple(sorted(s.gpus(s.default_side)[0])),
+    "gpu_count": lambda s: s.gpu_count(s.default_side),
+}
+
+
 @dataclass(frozen=True)
 class Selector:
     """Which resources a policy applies to; cheap fields first, `where` last."""
@@ -103,6 +114,9 @@ class Policy:
     aggregate: AggregateSpec | None = None
     levels: tuple[tuple[Globs, str], ...] = ()
     waiver_requires: tuple[str, ...] = ()
+    # Selector, conditions and message read only type, address, action, environment
+    # and tags (see ConditionType.tags_only).
+    tags_only: bool = False
 
     def level_for(self, env: str | None) -> str:
         if env is not None:
@@ -118,6 +132,11 @@ class PolicySet:
     data: DataStore
     registry: ConditionRegistry
     files: tuple[str, ...] = ()
+
+    @property
+    def tags_only(self) -> bool:
+        """Every policy is decided by tags alone: attribute values and prices unused."""
+        return all(p.tags_only for p in self.policies)
 
     def get(self, policy_id: str) -> Policy | None:
         for p in self.policies:
