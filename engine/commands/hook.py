@@ -115,19 +115,22 @@ def run_tags(args: argparse.Namespace) -> int:
     from ..pipeline import load_prices
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
     from ..pricing import estimate
-    from ..sources.terraform_hcl import read_hcl
+    from ..sources.terraform_hcl import TAG_ATTRIBUTES, read_hcl
     from ..usage import Usage
 
     policies = tag_policies(load_policies(args.policies, args.data), args.policy)
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
     catalog = load_prices()
-    # Tagging rules read tags, never prices: without --policy the resources are
-    # not priced at all (a registry with no cost models), which keeps the hook fast.
-    registry = None if args.policy else CostRegistry(models={})
+    # Policies decided by tags alone (the default selection) need neither prices nor
+    # attribute values: resources are then not priced (a registry with no cost models)
+    # and only their tag and region attributes are evaluated, which keeps the hook fast.
+    tags_only = policies.tags_only
+    registry = CostRegistry(models={}) if tags_only else None
+    attributes = TAG_ATTRIBUTES if tags_only else None
     kept: list[Any] = []
     for directory in sorted(dirs):
-        changeset = read_hcl(directory, default_region=args.region)
+        changeset = read_hcl(directory, default_region=args.region, attributes=attributes)
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
         result = evaluate(est, policies, waivers, options)
         kept += [f for f in result.findings if f.location is not None

@@ -29,22 +29,29 @@ from engine.sources.hcl.reader import Context, resource_changes
 from engine.sources.hcl.values import EvalError, HclSyntaxError, equal
 
 FORMAT = "terraform-hcl"
-__all__ = ["read_hcl", "FORMAT"]
+__all__ = ["read_hcl", "FORMAT", "TAG_ATTRIBUTES"]
+
+# The attributes tags and region are read from (effective_tags, attribute_region):
+# a read limited to them serves policies decided by tags alone (the tag hook).
+TAG_ATTRIBUTES = frozenset({"tags", "tag", "labels", "region", "zone", "location"})
 
 
 def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
              variables: Mapping[str, str] | None = None, default_region: str | None = None,
-             base: str | Path | None = None) -> ChangeSet:
+             base: str | Path | None = None, attributes: frozenset[str] | None = None
+             ) -> ChangeSet:
     """Read the root module in `directory` (and its local modules) into a ChangeSet.
 
     Variable precedence, lowest first: defaults, terraform.tfvars(.json),
     *.auto.tfvars(.json) in lexical order, `var_files` in order, `variables` (-var).
+    `attributes` limits each resource's `after` to those top-level attributes and
+    blocks (e.g. TAG_ATTRIBUTES); the others are not evaluated at all.
     """
     changes, warnings, complete = _read_tree(directory, var_files, variables or {},
-                                             default_region)
+                                             default_region, attributes)
     if base is not None:
         base_changes, base_warnings, base_complete = _read_tree(
-            base, var_files, variables or {}, default_region)
+            base, var_files, variables or {}, default_region, attributes)
         changes = diff(base_changes, changes)
         warnings += [f"base: {w}" for w in base_warnings]
         complete = complete and base_complete
@@ -53,14 +60,15 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
 
 
 def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
-               default_region: str | None) -> tuple[list[ResourceChange], list[str], bool]:
+               default_region: str | None, attributes: frozenset[str] | None
+               ) -> tuple[list[ResourceChange], list[str], bool]:
     shown = str(directory)
     root = Path(directory).resolve()
     if not root.is_dir():
         raise InputError(shown, "not a directory")
     if not any(p.is_file() for p in root.glob("*.tf")):
         raise InputError(shown, "no .tf files in this directory")
-    ctx = Context(root, shown, default_region)
+    ctx = Context(root, shown, default_region, attributes)
     ctx.preload(root)
     cfg = ctx.configs[root]
     values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)

@@ -138,3 +138,97 @@ def test_hook_policy_test_defaults_to_policies_tests(monkeypatch: pytest.MonkeyP
     result = run_cli("hook", "policy-test")
     assert result.code == 0, result
     assert "PASS tagging-default-tags" in result.out
+
+
+# --- the tag-only read -------------------------------------------------------------
+
+def _tag_findings(directory: Path, attributes: frozenset[str] | None) -> list[tuple]:
+    from engine.commands.hook import tag_policies
+    from engine.costs.base import CostRegistry
+    from engine.pipeline import load_prices
+    from engine.policy import EvaluationOptions, evaluate, load_policies
+    from engine.pricing import estimate
+    from engine.sources.terraform_hcl import read_hcl
+    from engine.usage import Usage
+
+    policies = tag_policies(load_policies(), [])
+    cs = read_hcl(directory, attributes=attributes)
+    est = estimate(cs, catalog=load_prices(), usage=Usage(), registry=CostRegistry(models={}))
+    result = evaluate(est, policies, None, EvaluationOptions(include_passes=True))
+    return sorted((f.policy_id, f.address or "", f.outcome, f.message, str(f.location))
+                  for f in result.findings)
+
+
+def test_tagging_policies_are_decided_by_tags_alone() -> None:
+    from engine.commands.hook import tag_policies
+    from engine.policy import load_policies
+
+    pack = load_policies()
+    assert tag_policies(pack, []).tags_only
+    assert not pack.tags_only  # cost, GPU and attribute policies need the whole resource
+    assert {p.id for p in pack.policies if p.tags_only} == {"required-tags", "allowed-team"}
+
+
+@pytest.mark.parametrize("policy, tags_only", [
+    ("require: {tag: {key: team, exists: true}}", True),
+    ("require: {all: [{tag: {key: team, exists: true}}, {not: {action: {equals: delete}}}]}", True),
+    ("require: {any: [{tag: {key: team, exists: true}}, "
+     "{attribute: {path: instance_type, equals: x}}]}", False),
+    ("select: {instance_family: [p5]}\n    require: {tag: {key: team, exists: true}}", False),
+    ("select: {where: {gpu_count: {gt: 0}}}\n    require: {tag: {key: team, exists: true}}",
+     False),
+    ("require: {cost: {period: hour, lte: 10}}", False),
+])
+def test_tags_only_is_derived_from_selector_conditions_and_message(
+        tmp_path: Path, policy: str, tags_only: bool) -> None:
+    from engine.policy import load_policies
+
+    f = tmp_path / "p.yaml"
+    f.write_text(f"version: 1\npolicies:\n  - id: p\n    description: d\n    level: advisory\n"
+                 f"    message: \"{{address}}\"\n    {policy}\n")
+    assert load_policies([f]).tags_only is tags_only
+    f.write_text(f.read_text().replace('"{address}"', '"{address} {instance_type}"'))
+    assert load_policies([f]).tags_only is False  # the message needs an attribute
+
+
+def test_tag_only_read_gives_the_same_findings(tmp_path: Path) -> None:
+    from engine.sources.terraform_hcl import TAG_ATTRIBUTES
+
+    (tmp_path / "main.tf").write_text(PROVIDER + '''
+resource "aws_instance" "base" {
+  instance_type = "p5.48xlarge"
+  tags = { team = "ml-research" }
+}
+resource "aws_instance" "copy" {
+  count         = 2
+  instance_type = aws_instance.base.instance_type
+  tags = { team = aws_instance.base.tags["team"], Name = "gpu-${count.index}" }
+}
+resource "aws_autoscaling_group" "asg" {
+  max_size = 1
+  min_size = 0
+  tag {
+    key                 = "team"
+    value               = "ml-research"
+    propagate_at_launch = true
+  }
+}
+''')
+    projected = _tag_findings(tmp_path, TAG_ATTRIBUTES)
+    assert projected == _tag_findings(tmp_path, None)
+    outcomes = {(f[0], f[1]): f[2] for f in projected}
+    assert outcomes["allowed-team", "aws_instance.copy[1]"] == "pass"  # via aws_instance.base
+    assert outcomes["required-tags", "aws_autoscaling_group.asg"] == "fail"  # no default tags
+
+
+@pytest.mark.corpus
+def test_tag_only_read_matches_the_full_read_on_the_corpus(corpus: Path) -> None:
+    from engine.sources.terraform_hcl import TAG_ATTRIBUTES
+
+    dirs = sorted({p.parent for p in corpus.rglob("*.tf")})
+    compared = 0
+    for d in dirs:
+        full = _tag_findings(d, None)
+        assert _tag_findings(d, TAG_ATTRIBUTES) == full, d
+        compared += len(full)
+    assert compared > 100

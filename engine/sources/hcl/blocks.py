@@ -27,21 +27,23 @@ _HEAVY = frozenset({"FO", "FT"})
 
 
 def eval_body(ev: Evaluator, body: Body, bound: Bound, on_error: OnError, *,
-              top: bool = True, prefix: str = "", shared: Shared | None = None
-              ) -> dict[str, Any]:
+              top: bool = True, prefix: str = "", shared: Shared | None = None,
+              only: frozenset[str] | None = None) -> dict[str, Any]:
     """Attributes and nested blocks; objects are `Partial` (unset attributes unknown).
 
     `shared` (one dict for all instances of a resource) keeps the values of
     for-expressions that read none of the names in `bound`: they are evaluated once.
+    `only` names the top-level attributes and blocks to evaluate (default: all).
     """
     out: dict[str, Any] = Partial()
     for name, (expr, line) in body["attrs"].items():
-        if top and name in META_ATTRS:
+        if top and (name in META_ATTRS or (only is not None and name not in only)):
             continue
         out[name] = expr[1] if expr[0] == "L" else _eval_attr(ev, expr, bound, on_error,
                                                               prefix, name, line, shared)
     for btype, labels, inner, line in body["blocks"]:
-        if top and btype in META_BLOCKS:
+        if top and (btype in META_BLOCKS or (only is not None and (
+                labels[0] if btype == "dynamic" and labels else btype) not in only)):
             continue
         if btype == "dynamic" and labels:
             _dynamic(ev, labels[0], inner, bound, on_error, out, prefix, line, shared)

@@ -173,18 +173,26 @@ class ModuleInstance:
         return {k: call.instances[k].outputs() for k in sorted(call.instances)}
 
     # --- resources ----------------------------------------------------------------
-    def resource_instances(self, decl: ResourceDecl) -> ResourceInstances:
-        """Each instance's evaluated body (UNKNOWN where not known), computed once."""
+    def resource_instances(self, decl: ResourceDecl, only: frozenset[str] | None = None
+                           ) -> ResourceInstances:
+        """Each instance's evaluated body (UNKNOWN where not known), computed once.
+
+        `only` evaluates just those top-level attributes and blocks, not kept: a
+        reference from another resource always sees the whole body.
+        """
         key = f"resource.{decl.key}"
         if key not in self._values:
             self._busy.append(key)
             try:
+                if only is not None:
+                    return self._evaluate_resource(decl, only)
                 self._values[key] = self._evaluate_resource(decl)
             finally:
                 self._busy.pop()
         return self._values[key]
 
-    def _evaluate_resource(self, decl: ResourceDecl) -> ResourceInstances:
+    def _evaluate_resource(self, decl: ResourceDecl, only: frozenset[str] | None = None
+                           ) -> ResourceInstances:
         attrs = decl.body["attrs"]
         config_addr = self.address(decl.key)
         keyed, repetition = self.repetition(attrs, decl.file, config_addr)
@@ -204,7 +212,7 @@ class ModuleInstance:
                 self.warn(f"{decl.file}:{line}: {address}.{where}: {message}; value unknown")
 
             out.append((ikey, address, eval_body(self.ev, decl.body, bound, on_error,
-                                                 shared=shared)))
+                                                 shared=shared, only=only)))
         return ResourceInstances(out, repetition, known)
 
     def resource_value(self, decl: ResourceDecl) -> Any:

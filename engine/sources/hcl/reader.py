@@ -31,9 +31,11 @@ def _shown(path: Path, base_shown: str, base: Path) -> str:
 class Context:
     """State shared by every module instance of one read."""
 
-    def __init__(self, root_dir: Path, root_shown: str, default_region: str | None) -> None:
+    def __init__(self, root_dir: Path, root_shown: str, default_region: str | None,
+                 attributes: frozenset[str] | None = None) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
         self.default_region = default_region
+        self.attributes = attributes  # top-level resource attributes to read (None: all)
         self.warnings: list[str] = []
         self._seen: set[str] = set()
         self.configs: dict[Path, ModuleConfig] = {}
@@ -112,7 +114,7 @@ def _sort_key(key: Any) -> tuple[int, Any]:
 
 
 def _expand(inst: ModuleInstance, decl: ResourceDecl) -> Iterator[ResourceChange]:
-    res = inst.resource_instances(decl)
+    res = inst.resource_instances(decl, inst.ctx.attributes)
     provider, pconf = _provider(inst, decl)
     short = _PROVIDER_ALIASES.get(provider, provider)
     region_p, defaults = pconf.facts() if pconf else (None, None)
