@@ -10,10 +10,16 @@ The engine uses only this API; it never reads the data files itself.
 
 from __future__ import annotations
 
-from .catalog import Catalog, CatalogInfo, Source, StaleSource, Unavailable
-from .errors import CatalogError
-from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey, PriceTier
-from .loader import load_catalog
+from typing import Any
+
+# Names resolve on first use (PEP 562): importing `pricing_catalog.keys` alone, as the
+# model does, must not load the catalog reader.
+_EXPORTS = {
+    "Catalog": "catalog", "CatalogInfo": "catalog", "Source": "catalog",
+    "StaleSource": "catalog", "Unavailable": "catalog", "CatalogError": "errors",
+    "PURCHASE_OPTIONS": "keys", "InstanceInfo": "keys", "Price": "keys", "PriceKey": "keys",
+    "PriceTier": "keys", "load_catalog": "loader",
+}
 
 __all__ = [
     "PURCHASE_OPTIONS",
@@ -29,3 +35,14 @@ __all__ = [
     "Unavailable",
     "load_catalog",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pricing_catalog' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

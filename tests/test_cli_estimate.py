@@ -125,3 +125,14 @@ def test_version_imports_nothing_heavy():
                          cwd=REPO, check=True)
     assert "costwarden" in out.stdout
     assert out.stdout.splitlines()[-1] == "", out.stdout
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["nope"], "costwarden: argument COMMAND: invalid choice: 'nope' (choose from 'estimate', "
+               "'check', 'policy', 'catalog', 'graph', 'breakdown', 'hook', 'diff', 'comment')"),
+    (["estimate"], "costwarden estimate: the following arguments are required: path"),
+    (["hook", "tags", "--bad"], "costwarden: unrecognized arguments: --bad"),
+])
+def test_usage_errors_are_one_line_exit_2(cli, argv, line):
+    result = cli(*argv)
+    assert result.code == 2 and result.err.strip() == line

@@ -9,7 +9,7 @@ import pytest
 
 from support import corpus_file
 from engine.errors import InputError
-from engine.sources import read_changeset
+from engine.sources.detect import read_changeset
 
 FRAGMENT = "ai-infra-cluster-provisioning/test/pr/a3/terraform/modules/cluster/gke/output/gke-gpu.json"
 CHECKOV = "checkov/tests/terraform"

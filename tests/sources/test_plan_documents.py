@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InputError
-from engine.sources import load_json, read_changeset, read_text
+from engine.sources.detect import read_changeset
+from engine.sources.documents import load_json, read_text
 
 PLAN = {"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [
     {"address": "aws_instance.gpu", "mode": "managed", "type": "aws_instance", "name": "gpu",

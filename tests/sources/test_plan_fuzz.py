@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from support import corpus_file
 from engine.errors import InputError
 from engine.model import ChangeSet
-from engine.sources import read_changeset
+from engine.sources.detect import read_changeset
 
 SEEDS = [
     "checkov/tests/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy/tfplan.json",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine.sources import read_plan
+from engine.sources.terraform_plan import read_plan
 
 
 def rc(address: str, actions: list[str], after: Any = None, before: Any = None,
