@@ -21,14 +21,15 @@ def test_bundled_pack_lock_is_current():
         "bundled policies changed: run `python -m engine.policy lock`"
 
 
-def test_warm_hook_run_loads_neither_the_grammar_nor_jsonschema(tmp_path):
+def test_warm_hook_run_loads_no_parser_schema_validator_or_other_command(tmp_path):
     (tmp_path / "main.tf").write_text(
         'provider "aws" {\n  region = "us-east-1"\n}\n'
         'resource "aws_instance" "gpu" {\n  instance_type = "g5.xlarge"\n'
         '  tags = { team = "ml-research" }\n}\n')
     code = ("import sys\nfrom engine.cli import main\n"
             f"main(['hook', 'tags', {str(tmp_path / 'main.tf')!r}])\n"
-            "print(sorted(m for m in ('lark', 'hcl2', 'jsonschema', 'networkx', 'boto3')"
+            "print(sorted(m for m in ('lark', 'hcl2', 'jsonschema', 'networkx', 'boto3', 'yaml',"
+            " 'importlib.metadata', 'engine.commands.graph', 'engine.costs.aws')"
             " if m in sys.modules), file=sys.stderr)")
     env = {**os.environ, "COSTWARDEN_CACHE_DIR": str(tmp_path / "cache")}
     cold = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
