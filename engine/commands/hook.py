@@ -107,6 +107,31 @@ def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
+def overridden_resources(changed: Iterable[str]) -> set[str]:
+    """Root-module resources (`type.name`, `data.type.name`) that changed override
+    files change: their findings count as findings of those files."""
+    from ..sources.hcl.cache import parse_files
+    from ..sources.hcl.config import is_override_file
+
+    files = [Path(f) for f in sorted(changed) if is_override_file(f)]
+    found: set[str] = set()
+    for body in parse_files([(f, str(f)) for f in files]) if files else ():
+        for btype, labels, _, _ in body["blocks"]:
+            if btype in ("resource", "data") and len(labels) == 2:
+                found.add(("data." if btype == "data" else "") + ".".join(labels))
+    return found
+
+
+def _root_resource(address: str) -> str | None:
+    from ..sources.address import AddressError, parse_address
+
+    try:
+        parsed = parse_address(address)
+    except AddressError:
+        return None
+    return None if parsed.module else parsed.resource_key
+
+
 def run_tags(args: argparse.Namespace) -> int:
     dirs = changed_tf_dirs(args.files)
     if not dirs:
@@ -133,8 +158,10 @@ def run_tags(args: argparse.Namespace) -> int:
         changeset = read_hcl(directory, default_region=args.region, attributes=attributes)
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
         result = evaluate(est, policies, waivers, options)
+        overridden = overridden_resources(dirs[directory])
         kept += [f for f in result.findings if f.location is not None
-                 and os.path.normpath(f.location.file) in dirs[directory]]
+                 and (os.path.normpath(f.location.file) in dirs[directory]
+                      or (overridden and f.address and _root_resource(f.address) in overridden))]
     return _report(kept)
 
 

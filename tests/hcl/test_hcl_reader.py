@@ -274,3 +274,65 @@ def test_not_a_tf_directory(tmp_path: Path) -> None:
         read_hcl(tmp_path)
     with pytest.raises(InputError, match="not a directory"):
         read_hcl(tmp_path / "missing")
+
+
+OVERRIDE_BASE = '''
+variable "gpus" {
+  type    = number
+  default = 1
+}
+locals {
+  team = "research"
+}
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_instance" "train" {
+  count         = var.gpus
+  instance_type = "p4d.24xlarge"
+  tags          = { team = local.team, Name = "train" }
+  root_block_device {
+    volume_size = 100
+  }
+  ebs_block_device {
+    device_name = "/dev/sdb"
+    volume_size = 10
+  }
+}
+'''
+
+
+def test_override_files_merge_into_their_declarations(tree: Tree) -> None:
+    root = tree({
+        "main.tf": OVERRIDE_BASE,
+        "override.tf": 'variable "gpus" {\n  default = 2\n}\nlocals {\n  team = "platform"\n}\n'
+                       'provider "aws" {\n  region = "eu-west-1"\n}\n',
+        "b_override.tf": 'resource "aws_instance" "train" {\n  instance_type = "p5.48xlarge"\n'
+                         '  ebs_block_device {\n    device_name = "/dev/sdc"\n'
+                         '    volume_size = 20\n  }\n}\n',
+        "a_override.tf": 'resource "aws_instance" "train" {\n  instance_type = "g5.xlarge"\n}\n',
+    })
+    changes = by_address(read_hcl(root))
+    assert sorted(changes) == ["aws_instance.train[0]", "aws_instance.train[1]"]
+    train = changes["aws_instance.train[1]"]
+    assert train.after["instance_type"] == "p5.48xlarge"  # a_ then b_ then override.tf
+    assert train.after["root_block_device"] == [{"volume_size": 100}]  # not overridden
+    assert train.after["ebs_block_device"] == [{"device_name": "/dev/sdc", "volume_size": 20}]
+    assert train.tags_after == {"team": "platform", "Name": "train"}
+    assert train.region == "eu-west-1"
+    assert (train.source.file, train.source.line) == (str(root / "main.tf"), 12)
+
+
+@pytest.mark.parametrize("override, what, line", [
+    ('resource "aws_instance" "other" {\n  ami = "x"\n}\n', "aws_instance.other", 1),
+    ('\nlocals {\n  nope = 1\n}\n', "local.nope", 3),
+    ('variable "missing" {\n  default = 1\n}\n', "variable 'missing'", 1),
+    ('provider "aws" {\n  alias = "west"\n}\n', "provider 'aws.west'", 1),
+])
+def test_an_override_without_its_declaration_is_an_error(tree: Tree, override: str, what: str,
+                                                         line: int) -> None:
+    root = tree({"main.tf": OVERRIDE_BASE, "x_override.tf": override})
+    with pytest.raises(InputError) as err:
+        read_hcl(root)
+    assert str(err.value) == (f"{root / 'x_override.tf'}:{line}: {what} overrides nothing: "
+                              f"no such declaration in {root}")

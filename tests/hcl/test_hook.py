@@ -62,6 +62,15 @@ def test_only_changed_files_are_reported(module: Path) -> None:
     assert result.out == ""
 
 
+def test_a_changed_override_file_reports_the_resources_it_overrides(module: Path) -> None:
+    (module / "infra" / "serve_override.tf").write_text(
+        'resource "aws_instance" "serve" {\n  tags = {}\n}\n')
+    result = run_cli("hook", "tags", "infra/serve_override.tf")
+    assert result.code == 1, result
+    assert result.out.startswith("infra/serve.tf:2: required-tags aws_instance.serve ")
+    assert "aws_instance.train" not in result.out  # not overridden, not changed
+
+
 def test_dev_environment_makes_the_tag_policy_advisory(module: Path) -> None:
     result = run_cli("hook", "tags", "--env", "dev", "infra/train.tf")
     assert result.code == 0, result

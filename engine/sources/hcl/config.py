@@ -3,6 +3,7 @@ module calls, outputs, plus static reference analysis (for depends_on)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,18 @@ class ModuleConfig:
         return self._declared
 
 
+def is_override_file(name: str) -> bool:
+    """Terraform's override files: `override.tf` and `*_override.tf`."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return base == "override.tf" or base.endswith("_override.tf")
+
+
 def build_config(directory: Path, shown: str, files: list[tuple[str, Body]]) -> ModuleConfig:
+    """Declarations of a module's files (in name order); override files are merged
+    into them afterwards, in name order, as Terraform does."""
     cfg = ModuleConfig(directory, shown)
+    overrides = [(f, b) for f, b in files if is_override_file(f)]
+    files = [(f, b) for f, b in files if not is_override_file(f)]
     seen: dict[str, tuple[str, int | None]] = {}
 
     def claim(key: str, file: str, line: int | None) -> None:
@@ -128,7 +139,73 @@ def build_config(directory: Path, shown: str, files: list[tuple[str, Body]]) -> 
             elif btype == "module" and len(labels) == 1:
                 claim(f"module.{labels[0]}", file, line)
                 cfg.modules[labels[0]] = Decl(labels[0], file, line, body=inner)
+    for file, body in overrides:
+        _apply_override(cfg, file, body)
     return cfg
+
+
+def _apply_override(cfg: ModuleConfig, file: str, body: Body) -> None:
+    """Merge one override file: each block changes the declaration it names, which
+    must exist (a declaration's file and line stay those of the original)."""
+    def missing(what: str, line: int | None) -> InputError:
+        return InputError(file, f"{what} overrides nothing: no such declaration in "
+                                f"{cfg.shown}", line=line)
+
+    for btype, labels, inner, line in body["blocks"]:
+        if btype == "variable" and len(labels) == 1:
+            old = cfg.variables.get(labels[0])
+            if old is None:
+                raise missing(f"variable {labels[0]!r}", line)
+            attrs = inner["attrs"]
+            cfg.variables[labels[0]] = dataclasses.replace(
+                old, default=attrs["default"][0] if "default" in attrs else old.default,
+                type=attrs["type"][0] if "type" in attrs else old.type,
+                has_default=old.has_default or "default" in attrs)
+        elif btype == "locals":
+            for name, (expr, aline) in inner["attrs"].items():
+                if name not in cfg.locals:
+                    raise missing(f"local.{name}", aline)
+                cfg.locals[name] = dataclasses.replace(cfg.locals[name], expr=expr)
+        elif btype == "output" and len(labels) == 1:
+            old_out = cfg.outputs.get(labels[0])
+            if old_out is None:
+                raise missing(f"output {labels[0]!r}", line)
+            if "value" in inner["attrs"]:
+                cfg.outputs[labels[0]] = dataclasses.replace(old_out,
+                                                             expr=inner["attrs"]["value"][0])
+        elif btype == "provider" and len(labels) == 1:
+            alias = inner["attrs"].get("alias")
+            key = labels[0] + (f".{alias[0][1]}" if alias and alias[0][0] == "L" else "")
+            for i, prov in enumerate(cfg.providers):
+                if prov.key == key:
+                    cfg.providers[i] = dataclasses.replace(prov, body=merge_body(prov.body, inner))
+                    break
+            else:
+                raise missing(f"provider {key!r}", line)
+        elif btype in ("resource", "data") and len(labels) == 2:
+            key = f"{labels[0]}.{labels[1]}" if btype == "resource" else f"data.{labels[0]}.{labels[1]}"
+            res = cfg.resource_by_key.get(key)
+            if res is None:
+                raise missing(key, line)
+            merged = dataclasses.replace(res, body=merge_body(res.body, inner))
+            cfg.resource_by_key[key] = merged
+            cfg.resources[cfg.resources.index(res)] = merged
+        elif btype == "module" and len(labels) == 1:
+            mod = cfg.modules.get(labels[0])
+            if mod is None:
+                raise missing(f"module.{labels[0]}", line)
+            cfg.modules[labels[0]] = dataclasses.replace(mod, body=merge_body(mod.body, inner))
+
+
+def merge_body(base: Body, override: Body) -> Body:
+    """Terraform's override merge: arguments replace arguments one by one; nested
+    blocks of a type the override has replace all the original's blocks of that type."""
+    def kind(block: list[Any]) -> str:
+        return block[1][0] if block[0] == "dynamic" and block[1] else block[0]
+
+    replaced = {kind(b) for b in override["blocks"]}
+    return {"attrs": {**base["attrs"], **override["attrs"]},
+            "blocks": [b for b in base["blocks"] if kind(b) not in replaced] + override["blocks"]}
 
 
 def traversal_root(expr: Expr) -> tuple[str, list[str]] | None:
