@@ -5,7 +5,8 @@
 Each figure is a fresh child process, as pre-commit runs it. Cold: empty parse
 cache; warm: the cache of the previous run (what a developer's second commit
 sees). Inputs: a generated module of 200 files / ~20,000 lines (every file
-changed: the worst case) and the largest public-corpus directories. checkov
+changed: the worst case; then one file changed: a usual commit) and the largest
+public-corpus directories. checkov
 (3.x, its own venv in benchmarks/out/checkov-venv, see bench_check.py
 --setup-checkov) scans the same directory with one custom required-tag check.
 """
@@ -51,9 +52,12 @@ definition:
     return folder
 
 
-def hook_times(directory: Path, repeat: int) -> tuple[float, float, int, int]:
-    """(cold s, warm s, exit code, files) of `costwarden hook tags` on every .tf file."""
-    files = sorted(str(p.relative_to(directory)) for p in directory.glob("*.tf"))
+def hook_times(directory: Path, repeat: int, only: str | None = None
+               ) -> tuple[float, float, int, int]:
+    """(cold s, warm s, exit code, files) of `costwarden hook tags` on every .tf file
+    (or on `only`, the commit of one file)."""
+    files = [only] if only else sorted(str(p.relative_to(directory))
+                                       for p in directory.glob("*.tf"))
     cmd = [sys.executable, "-m", "engine", "hook", "tags", *files]
     env_before = os.environ.get("COSTWARDEN_CACHE_DIR")
     os.environ["PYTHONPATH"] = str(REPO)
@@ -93,11 +97,12 @@ def checkov_time(directory: Path, repeat: int) -> float | None:
     return wall
 
 
-def row(label: str, directory: Path, repeat: int, skip_checkov: bool) -> None:
-    cold, warm, code, files = hook_times(directory, repeat)
+def row(label: str, directory: Path, repeat: int, skip_checkov: bool,
+        only: str | None = None) -> None:
+    cold, warm, code, files = hook_times(directory, repeat, only)
     line = (f"{label:<62} {files:>4} files  cold {cold:6.3f} s  warm {warm:6.3f} s  "
             f"exit {code}")
-    peer = None if skip_checkov else checkov_time(directory, repeat)
+    peer = None if skip_checkov or only else checkov_time(directory, repeat)
     if peer is not None:
         line += f"  checkov {peer:6.2f} s  cold ratio {peer / cold:5.1f}x"
     print(line, flush=True)
@@ -117,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         lines = generate(root)
         row(f"generated module ({lines:,} lines, every file changed)", root, args.repeat,
             args.skip_checkov)
+        row("generated module, one file changed (gen_042.tf)", root, args.repeat,
+            args.skip_checkov, only="gen_042.tf")
     if CORPUS.is_dir():
         for rel in LARGEST[:args.corpus]:
             row(rel, CORPUS / rel, args.repeat, args.skip_checkov)

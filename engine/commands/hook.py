@@ -147,15 +147,18 @@ def run_tags(args: argparse.Namespace) -> int:
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
     catalog = load_prices()
-    # Policies decided by tags alone (the default selection) need neither prices nor
-    # attribute values: resources are then not priced (a registry with no cost models)
-    # and only their tag and region attributes are evaluated, which keeps the hook fast.
+    # Policies decided by tags alone (the default selection) judge each resource on its
+    # own, with neither prices nor other attribute values: only the resources of the
+    # changed files are read, only their tag and region attributes are evaluated, and
+    # nothing is priced (a registry with no cost models). Other policies may look at
+    # the whole change (relations, launch templates): everything is read and priced.
     tags_only = policies.tags_only
     registry = CostRegistry(models={}) if tags_only else None
-    attributes = TAG_ATTRIBUTES if tags_only else None
     kept: list[Any] = []
     for directory in sorted(dirs):
-        changeset = read_hcl(directory, default_region=args.region, attributes=attributes)
+        changeset = read_hcl(directory, default_region=args.region,
+                             attributes=TAG_ATTRIBUTES if tags_only else None,
+                             files=dirs[directory] if tags_only else None)
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
         result = evaluate(est, policies, waivers, options)
         overridden = overridden_resources(dirs[directory])

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from engine.errors import InputError
 from engine.model import ChangeSet, ResourceChange
@@ -38,20 +39,26 @@ TAG_ATTRIBUTES = frozenset({"tags", "tag", "labels", "region", "zone", "location
 
 def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
              variables: Mapping[str, str] | None = None, default_region: str | None = None,
-             base: str | Path | None = None, attributes: frozenset[str] | None = None
-             ) -> ChangeSet:
+             base: str | Path | None = None, attributes: frozenset[str] | None = None,
+             files: Collection[str] | None = None) -> ChangeSet:
     """Read the root module in `directory` (and its local modules) into a ChangeSet.
 
     Variable precedence, lowest first: defaults, terraform.tfvars(.json),
     *.auto.tfvars(.json) in lexical order, `var_files` in order, `variables` (-var).
     `attributes` limits each resource's `after` to those top-level attributes and
-    blocks (e.g. TAG_ATTRIBUTES); the others are not evaluated at all.
+    blocks (e.g. TAG_ATTRIBUTES); the others are not evaluated at all. `files`
+    (paths as shown, i.e. joined to `directory` as given) limits the ChangeSet to
+    the resources declared in those files or changed by those override files;
+    what they refer to is still evaluated.
     """
+    if files is not None and base is not None:
+        raise ValueError("a ChangeSet limited to some files cannot be diffed against a base")
+    only = None if files is None else frozenset(os.path.normpath(f) for f in files)
     changes, warnings, complete = _read_tree(directory, var_files, variables or {},
-                                             default_region, attributes)
+                                             default_region, attributes, only)
     if base is not None:
         base_changes, base_warnings, base_complete = _read_tree(
-            base, var_files, variables or {}, default_region, attributes)
+            base, var_files, variables or {}, default_region, attributes, only)
         changes = diff(base_changes, changes)
         warnings += [f"base: {w}" for w in base_warnings]
         complete = complete and base_complete
@@ -60,15 +67,15 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
 
 
 def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
-               default_region: str | None, attributes: frozenset[str] | None
-               ) -> tuple[list[ResourceChange], list[str], bool]:
+               default_region: str | None, attributes: frozenset[str] | None,
+               files: frozenset[str] | None) -> tuple[list[ResourceChange], list[str], bool]:
     shown = str(directory)
     root = Path(directory).resolve()
     if not root.is_dir():
         raise InputError(shown, "not a directory")
     if not any(p.is_file() for p in root.glob("*.tf")):
         raise InputError(shown, "no .tf files in this directory")
-    ctx = Context(root, shown, default_region, attributes)
+    ctx = Context(root, shown, default_region, attributes, files)
     ctx.preload(root)
     cfg = ctx.configs[root]
     values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)

@@ -151,7 +151,8 @@ def test_hook_policy_test_defaults_to_policies_tests(monkeypatch: pytest.MonkeyP
 
 # --- the tag-only read -------------------------------------------------------------
 
-def _tag_findings(directory: Path, attributes: frozenset[str] | None) -> list[tuple]:
+def _tag_findings(directory: Path, attributes: frozenset[str] | None,
+                  files: set[str] | None = None) -> list[tuple]:
     from engine.commands.hook import tag_policies
     from engine.costs.base import CostRegistry
     from engine.pipeline import load_prices
@@ -161,7 +162,7 @@ def _tag_findings(directory: Path, attributes: frozenset[str] | None) -> list[tu
     from engine.usage import Usage
 
     policies = tag_policies(load_policies(), [])
-    cs = read_hcl(directory, attributes=attributes)
+    cs = read_hcl(directory, attributes=attributes, files=files)
     est = estimate(cs, catalog=load_prices(), usage=Usage(), registry=CostRegistry(models={}))
     result = evaluate(est, policies, None, EvaluationOptions(include_passes=True))
     return sorted((f.policy_id, f.address or "", f.outcome, f.message, str(f.location))
@@ -232,12 +233,37 @@ resource "aws_autoscaling_group" "asg" {
 
 @pytest.mark.corpus
 def test_tag_only_read_matches_the_full_read_on_the_corpus(corpus: Path) -> None:
+    """Whole directories, then one file at a time as the hook reads a commit."""
     from engine.sources.terraform_hcl import TAG_ATTRIBUTES
 
     dirs = sorted({p.parent for p in corpus.rglob("*.tf")})
-    compared = 0
+    compared = per_file = 0
     for d in dirs:
         full = _tag_findings(d, None)
         assert _tag_findings(d, TAG_ATTRIBUTES) == full, d
         compared += len(full)
-    assert compared > 100
+        for f in sorted(d.glob("*.tf")):
+            expected = [x for x in full if x[4].startswith(f"{f}:")]
+            assert _tag_findings(d, TAG_ATTRIBUTES, {str(f)}) == expected, f
+            per_file += len(expected)
+    assert compared > 100 and per_file > 100
+
+
+def test_a_read_limited_to_some_files_still_evaluates_what_they_refer_to(tree: Tree) -> None:
+    from engine.sources.terraform_hcl import TAG_ATTRIBUTES, read_hcl
+
+    root = tree({"providers.tf": PROVIDER,
+                 "base.tf": 'resource "aws_iam_role" "r" {\n  name = "r"\n'
+                            '  tags = { team = "platform" }\n}\n',
+                 "train.tf": 'resource "aws_instance" "train" {\n  count = 2\n'
+                             '  tags = { team = aws_iam_role.r.tags.team }\n}\n',
+                 "x_override.tf": 'resource "aws_iam_role" "r" {\n  name = "r2"\n}\n'})
+    only_train = read_hcl(root, attributes=TAG_ATTRIBUTES, files=[str(root / "train.tf")])
+    assert [c.address for c in only_train.changes] == ["aws_instance.train[0]",
+                                                       "aws_instance.train[1]"]
+    assert only_train.changes[0].tags_after["team"] == "platform"  # from base.tf
+    assert only_train.changes[0].tags_after["project"] == "llm"  # providers.tf default tags
+    overridden = read_hcl(root, files=[str(root / "x_override.tf")])
+    assert [(c.address, c.after["name"]) for c in overridden.changes] == [("aws_iam_role.r", "r2")]
+    with pytest.raises(ValueError, match="cannot be diffed"):
+        read_hcl(root, files=[], base=root)

@@ -44,6 +44,7 @@ class ResourceDecl:
     body: Body
     file: str
     line: int | None
+    overridden_in: tuple[str, ...] = ()  # override files merged into it
 
     @property
     def key(self) -> str:
@@ -187,7 +188,8 @@ def _apply_override(cfg: ModuleConfig, file: str, body: Body) -> None:
             res = cfg.resource_by_key.get(key)
             if res is None:
                 raise missing(key, line)
-            merged = dataclasses.replace(res, body=merge_body(res.body, inner))
+            merged = dataclasses.replace(res, body=merge_body(res.body, inner),
+                                         overridden_in=res.overridden_in + (file,))
             cfg.resource_by_key[key] = merged
             cfg.resources[cfg.resources.index(res)] = merged
         elif btype == "module" and len(labels) == 1:

@@ -32,10 +32,12 @@ class Context:
     """State shared by every module instance of one read."""
 
     def __init__(self, root_dir: Path, root_shown: str, default_region: str | None,
-                 attributes: frozenset[str] | None = None) -> None:
+                 attributes: frozenset[str] | None = None,
+                 files: frozenset[str] | None = None) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
         self.default_region = default_region
         self.attributes = attributes  # top-level resource attributes to read (None: all)
+        self.files = files  # read only resources declared or overridden there (None: all)
         self.warnings: list[str] = []
         self._seen: set[str] = set()
         self.configs: dict[Path, ModuleConfig] = {}
@@ -101,8 +103,10 @@ class Context:
 
 
 def resource_changes(inst: ModuleInstance) -> Iterator[ResourceChange]:
+    files = inst.ctx.files
     for decl in inst.cfg.resources:
-        if decl.mode == "managed":
+        if decl.mode == "managed" and (files is None or decl.file in files
+                                       or not files.isdisjoint(decl.overridden_in)):
             yield from _expand(inst, decl)
     for call in inst.children().values():
         for key in sorted(call.instances, key=_sort_key):
