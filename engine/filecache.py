@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,8 @@ def load_entry(root: Path | None, key: str) -> Any:
 def store_entry(root: Path | None, key: str, value: Any) -> None:
     if root is None:
         return
+    import tempfile  # (and shutil with it) only when writing
+
     path = root / key[:2] / f"{key}.json"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
