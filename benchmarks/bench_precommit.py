@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/bench_precommit.py [--repeat 3] [--skip-checkov]
 
-Each figure is a fresh child process, as pre-commit runs it. Cold: empty parse
-cache; warm: the cache of the previous run (what a developer's second commit
-sees). Inputs: a generated module of 200 files / ~20,000 lines (every file
+Each figure is a fresh child process of the `costwarden` entry point installed
+as pre-commit installs a hook repository: `pip install .` (not editable, bytecode
+compiled) into its own virtualenv, benchmarks/out/hook-venv, refreshed with the
+current checkout on every run. Cold: empty parse cache; warm: the cache of the
+previous run (what a developer's second commit sees). Inputs: a generated module of 200 files / ~20,000 lines (every file
 changed: the worst case; then one file changed: a usual commit) and the largest
 public-corpus directories. checkov
 (3.x, its own venv in benchmarks/out/checkov-venv, see bench_check.py
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +32,7 @@ from measure import best, timed  # noqa: E402
 
 OUT = HERE / "out"
 CHECKOV = OUT / "checkov-venv" / "bin" / "checkov"
+HOOK_VENV = OUT / "hook-venv"
 CHECK_ID = "CKV2_CW_2"
 
 
@@ -52,18 +56,25 @@ definition:
     return folder
 
 
-def hook_times(directory: Path, repeat: int, only: str | None = None
+def install_hook() -> Path:
+    """The `costwarden` of a pre-commit style install of this checkout."""
+    pip = HOOK_VENV / "bin" / "pip"
+    if not pip.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(HOOK_VENV)], check=True)
+        subprocess.run([str(pip), "install", "--quiet", str(REPO)], check=True)
+    subprocess.run([str(pip), "install", "--quiet", "--no-deps", "--force-reinstall", str(REPO)],
+                   check=True)
+    return HOOK_VENV / "bin" / "costwarden"
+
+
+def hook_times(hook: Path, directory: Path, repeat: int, only: str | None = None
                ) -> tuple[float, float, int, int]:
     """(cold s, warm s, exit code, files) of `costwarden hook tags` on every .tf file
     (or on `only`, the commit of one file)."""
     files = [only] if only else sorted(str(p.relative_to(directory))
                                        for p in directory.glob("*.tf"))
-    cmd = [sys.executable, "-m", "engine", "hook", "tags", *files]
+    cmd = [str(hook), "hook", "tags", *files]
     env_before = os.environ.get("COSTWARDEN_CACHE_DIR")
-    os.environ["PYTHONPATH"] = str(REPO)
-    # as installed by pre-commit (pip compiles bytecode): keep .pyc files, out of the tree
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
     colds = []
     try:
         for _ in range(max(1, repeat)):
@@ -97,9 +108,9 @@ def checkov_time(directory: Path, repeat: int) -> float | None:
     return wall
 
 
-def row(label: str, directory: Path, repeat: int, skip_checkov: bool,
+def row(hook: Path, label: str, directory: Path, repeat: int, skip_checkov: bool,
         only: str | None = None) -> None:
-    cold, warm, code, files = hook_times(directory, repeat, only)
+    cold, warm, code, files = hook_times(hook, directory, repeat, only)
     line = (f"{label:<62} {files:>4} files  cold {cold:6.3f} s  warm {warm:6.3f} s  "
             f"exit {code}")
     peer = None if skip_checkov or only else checkov_time(directory, repeat)
@@ -115,18 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=int, default=len(LARGEST),
                     help="how many of the largest corpus directories to time")
     args = ap.parse_args(argv)
+    # A developer's machine keeps bytecode (pip compiles it at install time); this
+    # one may be told not to, which would time compiling instead of running.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    hook = install_hook()
     print(f"cpu count: {os.cpu_count()}; checkov: "
           f"{'found' if CHECKOV.exists() else 'not installed (bench_check.py --setup-checkov)'}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         lines = generate(root)
-        row(f"generated module ({lines:,} lines, every file changed)", root, args.repeat,
+        row(hook, f"generated module ({lines:,} lines, every file changed)", root, args.repeat,
             args.skip_checkov)
-        row("generated module, one file changed (gen_042.tf)", root, args.repeat,
+        row(hook, "generated module, one file changed (gen_042.tf)", root, args.repeat,
             args.skip_checkov, only="gen_042.tf")
     if CORPUS.is_dir():
         for rel in LARGEST[:args.corpus]:
-            row(rel, CORPUS / rel, args.repeat, args.skip_checkov)
+            row(hook, rel, CORPUS / rel, args.repeat, args.skip_checkov)
     return 0
 
 
