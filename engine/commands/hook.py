@@ -111,15 +111,13 @@ def overridden_resources(changed: Iterable[str]) -> set[str]:
     """Root-module resources (`type.name`, `data.type.name`) that changed override
     files change: their findings count as findings of those files."""
     from ..sources.hcl.cache import parse_files
-    from ..sources.hcl.config import is_override_file
+    from ..sources.hcl.config import is_override_file, resource_key
 
     files = [Path(f) for f in sorted(changed) if is_override_file(f)]
-    found: set[str] = set()
-    for body in parse_files([(f, str(f)) for f in files]) if files else ():
-        for btype, labels, _, _ in body["blocks"]:
-            if btype in ("resource", "data") and len(labels) == 2:
-                found.add(("data." if btype == "data" else "") + ".".join(labels))
-    return found
+    return {resource_key(btype, labels)
+            for body in (parse_files([(f, str(f)) for f in files]) if files else ())
+            for btype, labels, _, _ in body["blocks"]
+            if btype in ("resource", "data") and len(labels) == 2}
 
 
 def _root_resource(address: str) -> str | None:

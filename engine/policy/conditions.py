@@ -82,10 +82,10 @@ class ConditionRegistry:
         load, self._plugins = self._plugins, None
         if load is not None:
             for ctype in load():
-                if ctype.name in self._types:
-                    raise InputError(None, f"condition type {ctype.name!r} is registered twice "
-                                     f"(a plugin repeats a name)")
-                self._types[ctype.name] = ctype
+                try:
+                    _register(self._types, ctype)
+                except ValueError as exc:
+                    raise InputError(None, f"{exc} (a plugin repeats a name)") from None
 
     def tags_only(self, cond: Any) -> bool:
         """Whether a (schema-valid) condition reads nothing but tags, type and action."""

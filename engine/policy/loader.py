@@ -175,19 +175,19 @@ def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: Conditi
                                "'aggregate' (over the whole change)")
     check = ctx.at("require").compile(raw["require"]) if has_require else None
     aggregate = _aggregate(raw["aggregate"], ctx.at("aggregate")) if has_aggregate else None
-    selector = _selector(raw.get("select") or {}, ctx.at("select"), aggregate is not None)
+    select = raw.get("select") or {}
+    selector = _selector(select, ctx.at("select"), aggregate is not None)
     top = doc.data
     levels_raw = raw.get("levels", top.get("levels") or {})
     levels = tuple((Globs.of(env), level) for env, level in levels_raw.items())
     evidence = registry.evidence_names(raw.get("require"))
-    evidence |= registry.evidence_names((raw.get("select") or {}).get("where"))
+    evidence |= registry.evidence_names(select.get("where"))
     if aggregate:
         evidence |= set(aggregate.group_names) | {"limit", "measure", "error", "not_priced"}
         for measure, _, _ in aggregate.tests:
             metric = measure.split("_", 1)[1]
             evidence |= {f"{when}_{metric}" for when in ("prior", "proposed", "delta")}
     _check_message(raw["message"], evidence)
-    select = raw.get("select") or {}
     tags_only = (aggregate is None and registry.tags_only(raw.get("require"))
                  and registry.tags_only(select.get("where"))
                  and not any(k in select for k in ("instance_family", "instance_type", "gpu_model"))

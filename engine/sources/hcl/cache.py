@@ -19,7 +19,6 @@ from engine.sources.hcl.syntax import AST_VERSION, Body
 # (worker start-up ~50-100 ms on 2 cores; parsing runs at ~150-300 KB/s).
 PARALLEL_MIN_BYTES = 96 * 1024
 PARALLEL_MIN_FILES = 4
-store_entry = filecache.store_entry
 
 
 @cache
@@ -98,5 +97,5 @@ def parse_files(files: Sequence[tuple[Path, str]], *, parallel: bool | None = No
             raise InputError(files[i][1], err[0], line=err[1])
         assert body is not None
         bodies[i] = body
-        store_entry(root, key, body)
+        filecache.store_entry(root, key, body)
     return [b for b in bodies if b is not None]

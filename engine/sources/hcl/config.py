@@ -184,7 +184,7 @@ def _apply_override(cfg: ModuleConfig, file: str, body: Body) -> None:
             else:
                 raise missing(f"provider {key!r}", line)
         elif btype in ("resource", "data") and len(labels) == 2:
-            key = f"{labels[0]}.{labels[1]}" if btype == "resource" else f"data.{labels[0]}.{labels[1]}"
+            key = resource_key(btype, labels)
             res = cfg.resource_by_key.get(key)
             if res is None:
                 raise missing(key, line)
@@ -197,6 +197,11 @@ def _apply_override(cfg: ModuleConfig, file: str, body: Body) -> None:
             if mod is None:
                 raise missing(f"module.{labels[0]}", line)
             cfg.modules[labels[0]] = dataclasses.replace(mod, body=merge_body(mod.body, inner))
+
+
+def resource_key(block_type: str, labels: list[str]) -> str:
+    """The key of a `resource` block (`type.name`) or `data` block (`data.type.name`)."""
+    return ("data." if block_type == "data" else "") + f"{labels[0]}.{labels[1]}"
 
 
 def merge_body(base: Body, override: Body) -> Body:
