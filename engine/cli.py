@@ -44,6 +44,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="costwarden",
                      description="Price infrastructure changes and enforce cost policies.")
     parser.add_argument("--version", action="version", version=f"costwarden {__version__}")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="raise or lower a safety limit (see engine/settings.py), repeatable")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module in COMMANDS.items():
         if only is not None and name != only:
@@ -58,6 +60,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(limit_args: list[str]):  # type: ignore[no-untyped-def]
+    """The run's `Settings` from the global `--limit NAME=VALUE` options."""
+    from .settings import DEFAULT_SETTINGS, Settings
+
+    if not limit_args:
+        return DEFAULT_SETTINGS
+    overrides: dict[str, str] = {}
+    for item in limit_args:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise _UsageError(f"costwarden: --limit takes NAME=VALUE, not {item!r}")
+        overrides[name.strip()] = value.strip()
+    try:
+        return Settings(limits=DEFAULT_SETTINGS.limits.with_overrides(overrides))
+    except ValueError as exc:
+        raise _UsageError(f"costwarden: --limit: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -67,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
+        args.settings = _settings(args.limit)
         # One short run builds many small objects and few cycles: the cyclic
         # garbage collector would only rescan them (a third of the time on
         # large plans), so it is paused for the command.
