@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
-from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft, text,
+from ..numbers import PERCENT
+from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft,
                      volume_components, with_notes)
 from .launch import LaunchSpec, read_launch_configuration, read_launch_template
 
@@ -59,9 +60,9 @@ def read_count(view: SideView, desired_path: tuple[str | int, ...],
                min_path: tuple[str | int, ...],
                max_path: tuple[str | int, ...]) -> tuple[Decimal | None, str | None]:
     """Desired instance count; an unset desired count is min_size (the AWS behaviour)."""
-    desired, why = soft(view.number, *desired_path)
-    low, _ = soft(view.number, *min_path)
-    high, _ = soft(view.number, *max_path)
+    desired, why = soft(view.count, *desired_path)
+    low, _ = soft(view.count, *min_path)
+    high, _ = soft(view.count, *max_path)
     if desired is not None:
         return desired, None
     if why is None and low is not None:
@@ -82,13 +83,15 @@ def _launch(view: SideView) -> tuple[LaunchSpec, tuple[str, ...], Distribution |
         overrides = view.blocks(*root, "launch_template", 0, "override")
         types = []
         for i, _o in enumerate(overrides):
-            itype = view.get(*root, "launch_template", 0, "override", i, "instance_type")
-            if text(itype):
+            itype = view.instance_type(*root, "launch_template", 0, "override", i,
+                                       "instance_type")
+            if itype:
                 types.append(itype)
         dist_path = root + ("instances_distribution", 0)
         has_dist = view.block(*root, "instances_distribution") is not None
-        base = view.number(*dist_path, "on_demand_base_capacity") if has_dist else None
-        pct = (view.number(*dist_path, "on_demand_percentage_above_base_capacity")
+        base = view.count(*dist_path, "on_demand_base_capacity") if has_dist else None
+        pct = (view.number(*dist_path, "on_demand_percentage_above_base_capacity",
+                           kind=PERCENT)
                if has_dist else None)
         dist = Distribution(Decimal(0) if base is None else base,
                             HUNDRED if pct is None else pct)

@@ -9,6 +9,7 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UsageField
+from ..numbers import THROUGHPUT
 from .common import GB_MONTH, soft, text, usage_component, with_notes
 
 STORAGE = UsageField("storage_gb", "GB stored in the file system (monthly average, all classes)")
@@ -40,7 +41,7 @@ def extract_file_system(view: SideView) -> EfsSpec:
     mode = str(mode or "bursting")
     mibps = None
     if mode == "provisioned":
-        mibps, _ = soft(view.number, "provisioned_throughput_in_mibps")
+        mibps, _ = soft(view.number, "provisioned_throughput_in_mibps", kind=THROUGHPUT)
     elif mode == "elastic":
         notes.append("elastic throughput bills reads and writes per GB: not priced")
     return EfsSpec(view.region, text(az) is not None, ia, mode, mibps, tuple(notes))

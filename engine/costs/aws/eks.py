@@ -8,7 +8,8 @@ from typing import Mapping
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute
 from .autoscaling import INSTANCES, read_count, fleet_components
-from .common import VolumeSpec, soft, text, unknown_volume
+from ..numbers import SIZE_GB
+from .common import VolumeSpec, soft, unknown_volume
 from .launch import launch_template_of
 
 DEFAULT_INSTANCE_TYPE = "t3.medium"  # EKS CreateNodegroup default without a launch template
@@ -34,12 +35,15 @@ def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
     value, why = soft(view.get, "instance_types")
     if why:
         return None, why
+    if value is not None and not isinstance(value, list):
+        raise view.bad_value(("instance_types",), TypeError(
+            "instance_types must be a list of instance type strings"))
     types: list[str] = []
     for i, _t in enumerate(value or ()):
-        itype, iwhy = soft(view.get, "instance_types", i)
+        itype, iwhy = soft(view.instance_type, "instance_types", i)
         if iwhy:
             return None, iwhy
-        if text(itype):
+        if itype:
             types.append(itype)
     return types, None
 
@@ -86,7 +90,7 @@ def extract_node_group(view: SideView) -> NodeGroupSpec:
 
 
 def _node_disk(view: SideView) -> VolumeSpec:
-    size, why = soft(view.number, "disk_size")
+    size, why = soft(view.number, "disk_size", kind=SIZE_GB)
     if size is not None:
         return VolumeSpec("node disk", ASSUMED_DISK_TYPE, size,
                           note=f"{ASSUMED_DISK_TYPE} assumed: the EKS-generated volume type "

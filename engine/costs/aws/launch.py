@@ -48,7 +48,7 @@ def read_instance_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
 
 def read_launch_template(view: SideView) -> LaunchSpec:
     notes: list[str] = []
-    itype, why = soft(view.get, "instance_type")
+    itype, why = soft(view.instance_type, "instance_type")
     if why:
         why = f"known after apply in {view.address}"
     elif itype is None:
@@ -84,7 +84,7 @@ def _template_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
 
 
 def read_launch_configuration(view: SideView) -> LaunchSpec:
-    itype, why = soft(view.get, "instance_type")
+    itype, why = soft(view.instance_type, "instance_type")
     if why or itype is None:
         why = f"{'known after apply' if why else 'not set'} in {view.address}"
     spot_price, spot_why = soft(view.get, "spot_price")

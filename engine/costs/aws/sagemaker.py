@@ -9,6 +9,7 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ..numbers import MEMORY_MB, SIZE_GB
 from .common import (GB_MONTH, first_related, sagemaker_key, soft, text, usage_component,
                      with_notes)
 
@@ -42,14 +43,15 @@ def _variant(cfg: SideView, attr: str, i: int) -> VariantSpec:
     shadow = attr == "shadow_production_variants"
     serverless, _ = soft(cfg.block, *path, "serverless_config")
     if serverless is not None:
-        memory, _ = soft(cfg.get, *path, "serverless_config", 0, "memory_size_in_mb")
+        memory, _ = soft(cfg.number, *path, "serverless_config", 0, "memory_size_in_mb",
+                         kind=MEMORY_MB)
         return VariantSpec(name, shadow, None, None, memory_mb=None if memory is None
-                           else str(memory))
-    itype, why = soft(cfg.get, *path, "instance_type")
+                           else str(int(memory)))
+    itype, why = soft(cfg.instance_type, *path, "instance_type")
     if itype is None:
         raise UnknownAttribute(path + ("instance_type",),
                                f"{'known after apply' if why else 'not set'} in {cfg.address}")
-    count, cwhy = soft(cfg.number, *path, "initial_instance_count")
+    count, cwhy = soft(cfg.count, *path, "initial_instance_count")
     notes: tuple[str, ...] = ()
     if soft(cfg.block, *path, "managed_instance_scaling")[0] is not None:
         notes = ("managed instance scaling: priced at initial_instance_count",)
@@ -108,8 +110,10 @@ class NotebookSpec:
 
 
 def extract_notebook(view: SideView) -> NotebookSpec:
-    itype = view.require("instance_type")
-    size, why = soft(view.number, "volume_size")
+    itype = view.instance_type("instance_type")
+    if itype is None:
+        raise UnknownAttribute(("instance_type",), "not set")
+    size, why = soft(view.number, "volume_size", kind=SIZE_GB)
     if size is None and why is None:
         size = NOTEBOOK_DEFAULT_VOLUME_GB
     return NotebookSpec(view.region, str(itype), size, why)
