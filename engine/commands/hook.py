@@ -101,8 +101,14 @@ def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
     """Directory (as given) -> normalised paths of the changed .tf files in it."""
     out: dict[str, set[str]] = {}
     for f in files:
-        if not f.endswith(".tf") or not os.path.isfile(f):
-            continue  # deleted files and other types: nothing to read
+        if not f.endswith(".tf"):
+            continue  # other types: nothing to read
+        if not os.path.isfile(f):
+            # pre-commit passes only files that exist: a missing one is a wrong argument.
+            from ..errors import InputError
+
+            raise InputError(f, "file not found" if not os.path.exists(f)
+                             else "is not a regular file")
         out.setdefault(os.path.dirname(f) or ".", set()).add(os.path.normpath(f))
     return out
 

@@ -110,7 +110,13 @@ def test_bad_hcl_exits_2_with_file_and_line(tree: Tree, monkeypatch: pytest.Monk
 
 
 def test_no_tf_files_is_a_pass(tmp_path: Path) -> None:
-    assert run_cli("hook", "tags", str(tmp_path / "gone.tf"), "x.md").code == 0
+    assert run_cli("hook", "tags", "x.md").code == 0
+
+
+def test_missing_tf_file_is_an_error(tmp_path: Path) -> None:
+    result = run_cli("hook", "tags", str(tmp_path / "gone.tf"), "x.md")
+    assert result.code == 2
+    assert result.err.strip().endswith("gone.tf: file not found")
 
 
 def test_hook_check_on_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
