@@ -7,6 +7,7 @@ becomes $0.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -35,6 +36,10 @@ def estimate(changeset: Any, *, catalog: Any, usage: Usage,
         from .costs.registry import builtin_registry
         registry = builtin_registry()
     changes = tuple(c for c in changeset.changes if c.mode == "managed") + usage.transfers
+    usage_warnings = usage.check_matches(changes, registry)
+    if usage_warnings:
+        changeset = dataclasses.replace(changeset,
+                                        warnings=tuple(changeset.warnings) + usage_warnings)
     pricer = _Pricer(catalog, registry, usage, changes)
     resources = tuple(pricer.resource_cost(c) for c in changes)
     return Estimate(changeset=changeset, resources=resources, catalog=catalog.info,
