@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support import IN_CI, require_corpus, run_cli
+from support import require_corpus, run_cli
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,12 +36,13 @@ class Golden:
 
     def check(self, path: Path, actual: str) -> None:
         """Compare `actual` with the golden file at `path` (or rewrite it)."""
-        if self.update or not path.exists():
-            if not self.update and IN_CI:
-                pytest.fail(f"golden file missing: {path} (run pytest --update-goldens)")
+        if self.update:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(actual, encoding="utf-8")
             return
+        if not path.exists():
+            pytest.fail(f"golden file missing: {path} (write it with pytest --update-goldens "
+                        "and check the diff)")
         expected = path.read_text(encoding="utf-8")
         if expected != actual:
             diff = "".join(difflib.unified_diff(
