@@ -95,3 +95,16 @@ def test_side_view_names_file_and_place(kit: Any) -> None:
         view.number("size", kind=numbers.SIZE_GB)
     assert err.value.where == "aws_ebs_volume.this.size"
     assert "NaN" in err.value.message
+
+
+@pytest.mark.parametrize("value, expected", [
+    (Decimal("1e30"), "1" + "0" * 30 + ".00"),
+    (Decimal("123456789012345678901234.5678915"), "123456789012345678901234.567892"),
+    (Decimal("NaN"), None),
+    (Decimal("-Infinity"), None),
+    (Decimal("-0.0000001"), "0.00"),
+])
+def test_money_formatting_never_raises(value: Decimal, expected: str | None) -> None:
+    from engine.report.summary import money
+
+    assert money(value) == expected

@@ -175,3 +175,32 @@ def test_input_size_is_capped(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="above the limit of 10"):
         read_changeset(path, limits=Limits(input_bytes=10))
     assert read_changeset(path, limits=Limits(input_bytes=10_000)).changes == ()
+
+
+def test_largest_plausible_numbers_never_crash_any_command(tmp_path: Path) -> None:
+    """At the readers' bounds every command and format still answers (no exit 3, no NaN)."""
+    fleet = {"instance_types": ["p5.48xlarge"], "scaling_config": [{"desired_size": 1_000_000}],
+             "tags": {"team": "a"}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan(
+        change("aws_eks_node_group", fleet),
+        change("aws_eks_node_group", None, name="old", actions=("delete",), before=fleet),
+        change("aws_ebs_volume", {"size": 10 ** 9, "type": "io2", "iops": 10 ** 7}),
+        change("aws_efs_file_system", {"throughput_mode": "provisioned",
+                                       "provisioned_throughput_in_mibps": 10 ** 7}),
+        change("aws_ebs_volume", {"size": 0.000001, "type": "gp3"}, name="tiny"))),
+        encoding="utf-8")
+    usage = tmp_path / "usage.yml"
+    usage.write_text("version: 1\nresources:\n"
+                     "  aws_eks_node_group.x: {hours_per_month: 744, run_hours: 1000000}\n"
+                     "  aws_efs_file_system.x: {storage_gb: 1000000000}\n", encoding="utf-8")
+    runs = [("estimate", f) for f in ("table", "json", "markdown")] + \
+        [("check", f) for f in ("table", "json", "markdown", "sarif", "junit")] + \
+        [("graph", f) for f in ("mermaid", "dot", "json")]
+    for command, fmt in runs:
+        result = run_cli(command, path, "--usage", usage, "--format", fmt)
+        assert result.code in (0, 1), (command, fmt, result)
+        assert "NaN" not in result.out and "Infinity" not in result.out, (command, fmt)
+    for fmt in ("table", "json"):
+        result = run_cli("breakdown", path, "--format", fmt)
+        assert result.code == 0, result
