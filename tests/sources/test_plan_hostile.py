@@ -204,3 +204,23 @@ def test_largest_plausible_numbers_never_crash_any_command(tmp_path: Path) -> No
     for fmt in ("table", "json"):
         result = run_cli("breakdown", path, "--format", fmt)
         assert result.code == 0, result
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("NaN", "/resources/0/hourly/after: NaN is not a number"),
+    ("abc", "/resources/0/hourly/after: expected a number, not 'abc'"),
+    ("-5", "/resources/0/hourly/after: a cost must not be negative"),
+    (True, "/resources/0/hourly/after: expected a number, not a boolean"),
+])
+def test_diff_of_a_tampered_saved_estimate_is_exit_2(tmp_path: Path, value: Any,
+                                                     fragment: str) -> None:
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(plan(change("aws_instance", {"instance_type": "m5.large"}))),
+                         encoding="utf-8")
+    saved = json.loads(run_cli("estimate", plan_path, "--format", "json").out)
+    saved["resources"][0]["hourly"]["after"] = value
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(saved), encoding="utf-8")
+    result = run_cli("diff", old, plan_path)
+    assert result.code == 2, result
+    assert result.err.startswith(f"costwarden: {old}: ") and fragment in result.err, result.err
