@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import Golden
 
-
-def test_missing_golden_fails_and_writes_nothing(tmp_path: Path,
+def test_missing_golden_fails_and_writes_nothing(tmp_path: Path, golden: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("conftest.IN_CI", False, raising=False)  # the old helper's switch
+    # The old helper wrote a missing golden unless CI was set: make sure it is not.
+    monkeypatch.setattr(sys.modules[type(golden).__module__], "IN_CI", False, raising=False)
     path = tmp_path / "golden" / "case.txt"
     with pytest.raises(pytest.fail.Exception, match="golden file missing"):
-        Golden(update=False).check(path, "output\n")
+        type(golden)(update=False).check(path, "output\n")
     assert not path.exists()
 
 
-def test_update_goldens_writes_and_then_compares(tmp_path: Path) -> None:
+def test_update_goldens_writes_and_then_compares(tmp_path: Path, golden: Any) -> None:
+    Golden = type(golden)
     path = tmp_path / "golden" / "case.txt"
     Golden(update=True).check(path, "output\n")
     assert path.read_text(encoding="utf-8") == "output\n"
