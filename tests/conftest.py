@@ -6,8 +6,14 @@ import difflib
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from support import require_corpus, run_cli
+
+# Property tests judge results, never time: a shared 2-core machine can make one
+# example slow (the first parse loads the grammar), which is not a failure.
+settings.register_profile("costwarden", deadline=None)
+settings.load_profile("costwarden")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
