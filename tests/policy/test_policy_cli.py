@@ -102,10 +102,29 @@ def test_env_flag_overrides_levels(cli, tmp_path: Path) -> None:  # type: ignore
     plan = PACK_TESTS / "tagging-default-tags" / "plan.json"
     prod = json.loads(cli("check", plan, "--format", "json").out)
     dev = json.loads(cli("check", plan, "--format", "json", "--env", "dev").out)
-    level = {f["address"]: f["level"] for f in prod["findings"] if f["policy_id"] == "required-tags"}
-    assert level["aws_s3_bucket.missing_team"] == "soft-mandatory"
-    dev_levels = {f["level"] for f in dev["findings"] if f["policy_id"] == "required-tags"}
+    level = {f["address"]: f["level"] for f in prod["findings"] if f["policy_id"] == "allowed-team"}
+    assert set(level.values()) == {"soft-mandatory"}
+    dev_levels = {f["level"] for f in dev["findings"] if f["policy_id"] == "allowed-team"}
     assert dev_levels == {"advisory"}
+
+
+def test_required_tags_blocks_in_every_environment(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 item 7: the bundled required-tags is no longer advisory in development;
+    a team's own pack can still relax it per environment."""
+    plan = PACK_TESTS / "tagging-default-tags" / "plan.json"
+    for env in ("dev", "development", "sandbox", "prod"):
+        doc = json.loads(cli("check", plan, "--format", "json", "--env", env).out)
+        found = [f for f in doc["findings"] if f["policy_id"] == "required-tags"
+                 and f["outcome"] == "fail"]
+        assert found and all(f["level"] == "soft-mandatory" and f["blocking"] for f in found), env
+    own = tmp_path / "tagging.yaml"
+    own.write_text((REPO / "policies" / "tagging.yaml").read_text().replace(
+        "policies:\n", "levels: {dev: advisory}\npolicies:\n", 1).replace(
+        "data/", str(REPO / "policies" / "data") + "/"))
+    relaxed = json.loads(cli("check", plan, "--policies", own, "--format", "json",
+                             "--env", "dev").out)
+    assert {f["level"] for f in relaxed["findings"] if f["policy_id"] == "required-tags"} \
+        == {"advisory"}
 
 
 def test_unknown_flag(cli) -> None:  # type: ignore[no-untyped-def]
