@@ -105,8 +105,9 @@ def hook_policies(policies: Any, patterns: Sequence[str]) -> tuple[Any, list[str
     runnable = tuple(p for p in selected if p.source_only and p.aggregate is None)
     not_run = sorted(p.id for p in selected if p not in runnable)
     if not runnable:
+        verb = "needs" if len(not_run) == 1 else "need"
         raise InputError(None, f"no selected policy can be decided from source alone "
-                         f"({', '.join(not_run)} need a plan: use costwarden check)")
+                         f"({', '.join(not_run)} {verb} a plan: use costwarden check)")
     return dataclasses.replace(policies, policies=runnable), not_run
 
 

@@ -143,7 +143,9 @@ def pack_of_tests(path: str | Path) -> Path | None:
     policy files."""
     path = Path(path)
     tests = path.parent if (path / "expected.yaml").is_file() else path
-    pack = tests.resolve().parent
+    import os
+
+    pack = Path(os.path.normpath(os.path.join(tests, "..")))  # as the user named it
     try:
         candidates = sorted(p for p in pack.iterdir() if p.suffix in (".yaml", ".yml"))
     except OSError:
@@ -159,6 +161,8 @@ def run_test(args: argparse.Namespace) -> int:
 
     groups: dict[tuple[str, ...], list[str]] = {}
     for path in args.paths:
+        if not Path(path).exists():
+            raise InputError(str(path), "policy test folder not found")
         if args.policies:
             packs = tuple(str(p) for p in args.policies)
         else:
