@@ -111,6 +111,24 @@ def hook_policies(policies: Any, patterns: Sequence[str]) -> tuple[Any, list[str
     return dataclasses.replace(policies, policies=runnable), not_run
 
 
+# Types whose own block names the instance type (no launch template, no endpoint
+# configuration, no overrides): source-decided policies need no other resource.
+_SELF_DESCRIBED = frozenset({"aws_instance", "aws_spot_instance_request",
+                             "aws_sagemaker_notebook_instance", "google_compute_instance"})
+
+
+def _self_described(change: Any) -> bool:
+    after = change.after or {}
+    return change.type in _SELF_DESCRIBED and not after.get("launch_template") \
+        and any(isinstance(after.get(k), str) and after[k]
+                for k in ("instance_type", "machine_type"))
+
+
+def _counts(policy: Any) -> bool:
+    """Whether a policy reads GPU counts (which need the priced instance count)."""
+    return "gpu_count" in policy.uses or "{gpu_count}" in policy.message
+
+
 def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
     """Directory (as given) -> normalised paths of the changed .tf files in it."""
     out: dict[str, set[str]] = {}
@@ -177,17 +195,25 @@ def run_tags(args: argparse.Namespace) -> int:
     tag_set = dataclasses.replace(policies, policies=tuple(
         p for p in policies.policies if p.tags_only))
     others = [p for p in policies.policies if not p.tags_only]
+    needs_counts = any(_counts(p) for p in others)
     kept: list[Any] = []
     warnings: list[str] = []
     for directory in sorted(dirs):
         changeset = read_hcl(directory, default_region=args.region, attributes=TAG_ATTRIBUTES,
                              files=dirs[directory])
-        types = {c.type for c in changeset.changes}
-        if any(p.selector.type_matches(t) for p in others for t in types):
+        selected = [c for c in changeset.changes
+                    if any(p.selector.type_matches(c.type) for p in others)]
+        chosen, registry = tag_set, CostRegistry(models={})
+        if selected and not needs_counts and all(c.type in _SELF_DESCRIBED for c in selected):
+            # resources that may name their own instance type: when they do, their
+            # own attributes decide those policies and nothing is priced
+            own = read_hcl(directory, default_region=args.region, files=dirs[directory])
+            if all(_self_described(c) for c in own.changes
+                   if any(p.selector.type_matches(c.type) for p in others)):
+                changeset, chosen, selected = own, policies, []
+        if selected:
             changeset, chosen, registry = read_hcl(directory, default_region=args.region), \
                 policies, None
-        else:
-            chosen, registry = tag_set, CostRegistry(models={})
         if not chosen.policies:
             continue
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)

@@ -234,7 +234,20 @@ def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: Conditi
                   line=doc.line(("policies", index)), check=check, aggregate=aggregate,
                   levels=levels, waiver_requires=tuple((raw.get("waivers") or {}).get("require", ())),
                   tags_only=tags_only, source_only=source_only,
-                  pass_message=raw.get("pass_message"))
+                  pass_message=raw.get("pass_message"),
+                  uses=frozenset(_condition_names(raw.get("require")))
+                  | frozenset(_condition_names(select.get("where"))))
+
+
+def _condition_names(cond: Any) -> Iterable[str]:
+    if isinstance(cond, Mapping):
+        for name, params in cond.items():
+            yield str(name)
+            if name in ("all", "any") and isinstance(params, list):
+                for child in params:
+                    yield from _condition_names(child)
+            elif name == "not":
+                yield from _condition_names(params)
 
 
 def _check_message(message: str, evidence: set[str]) -> None:

@@ -121,6 +121,7 @@ class Policy:
     # price, no other resource's cost. The pre-commit hook runs these.
     source_only: bool = False
     pass_message: str | None = None
+    uses: frozenset[str] = frozenset()  # condition types of `require` and `select.where`
 
     def level_for(self, env: str | None) -> str:
         if env is not None:

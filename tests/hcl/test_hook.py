@@ -102,24 +102,34 @@ def test_untagged_gpu_machine_in_development_is_blocked(module: Path, tmp_path: 
 def test_the_hook_reads_the_whole_module_only_for_a_resource_source_policies_select(
         module: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit touching only resources no instance/GPU policy selects keeps the fast
-    tag-only read (nothing priced, only the changed files' tags)."""
+    tag-only read; an instance naming its own type is read alone, unpriced; a group
+    (whose types live in a launch template) gets the whole module, priced."""
     from engine.sources import terraform_hcl
 
-    calls: list[object] = []
+    calls: list[tuple[object, bool]] = []
     real = terraform_hcl.read_hcl
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(kwargs.get("attributes"))
+        calls.append((kwargs.get("attributes"), kwargs.get("files") is not None))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(terraform_hcl, "read_hcl", spy)
+    tags = terraform_hcl.TAG_ATTRIBUTES
     (module / "infra" / "bucket.tf").write_text('resource "aws_s3_bucket" "b" {\n'
                                                 '  bucket = "b"\n}\n')
     assert run_cli("hook", "tags", "infra/bucket.tf").code == 1
-    assert calls == [terraform_hcl.TAG_ATTRIBUTES]
+    assert calls == [(tags, True)]
     calls.clear()
     assert run_cli("hook", "tags", "infra/train.tf").code == 1
-    assert calls == [terraform_hcl.TAG_ATTRIBUTES, None]
+    assert calls == [(tags, True), (None, True)]
+    calls.clear()
+    (module / "infra" / "asg.tf").write_text(
+        'resource "aws_launch_template" "lt" {\n  instance_type = "p5.48xlarge"\n}\n'
+        'resource "aws_autoscaling_group" "g" {\n  min_size = 1\n  max_size = 1\n'
+        '  launch_template {\n    id = aws_launch_template.lt.id\n  }\n}\n')
+    result = run_cli("hook", "tags", "--env", "dev", "infra/asg.tf")
+    assert calls == [(tags, True), (None, False)]
+    assert "no-large-gpu-in-dev aws_autoscaling_group.g can launch p5.48xlarge (p5)" in result.out
 
 
 def test_unknown_tag_value_is_reported_not_blocking(tree: Tree,
