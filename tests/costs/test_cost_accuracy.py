@@ -84,3 +84,100 @@ def test_efs_without_storage_usage_bills_all_and_says_it_is_an_upper_bound(kit: 
     comp = {c.name: c for c in model.components(spec, {})}["provisioned throughput"]
     assert comp.quantity == D(100)
     assert "at most" in comp.reason and "storage_gb" in comp.reason
+
+
+# --- weighted capacity of mixed instances policies (issue 9 item 1) ----------------------
+
+def weighted_group(desired: int, *overrides: tuple[str, str | None],
+                   base: int = 0, pct: int = 100) -> str:
+    blocks = "".join(
+        f'      override {{\n        instance_type = "{t}"\n'
+        + (f'        weighted_capacity = "{w}"\n' if w is not None else "")
+        + "      }\n" for t, w in overrides)
+    return f"""
+resource "aws_launch_template" "lt" {{
+  name_prefix   = "lt"
+  image_id      = "ami-1"
+  instance_type = "c5.large"
+}}
+resource "aws_autoscaling_group" "g" {{
+  min_size         = {desired}
+  max_size         = {desired * 2}
+  desired_capacity = {desired}
+  mixed_instances_policy {{
+    instances_distribution {{
+      on_demand_base_capacity                  = {base}
+      on_demand_percentage_above_base_capacity = {pct}
+    }}
+    launch_template {{
+      launch_template_specification {{
+        launch_template_id = aws_launch_template.lt.id
+      }}
+{blocks}    }}
+  }}
+}}
+"""
+
+
+def test_weighted_capacity_counts_units_not_instances(tmp_path: Path) -> None:
+    # 6 units of a type of weight 2 are 3 instances (today: 6 instances, twice the cost).
+    est = estimate(tmp_path, weighted_group(6, ("c5.xlarge", "2")))
+    comp = components(est, "aws_autoscaling_group.g")["instances (c5.xlarge, on-demand)"]
+    assert comp.quantity == 3
+    assert comp.monthly == 3 * comp.unit_price * 730
+    assert "weight 2" in comp.reason
+
+
+@pytest.mark.parametrize("desired, overrides, base, pct, expected", [
+    (6, [("c5.xlarge", "2")], 0, 100, {"on_demand": 3}),
+    (7, [("c5.xlarge", "2")], 0, 100, {"on_demand": 4}),   # AWS overshoots: whole instances
+    (6, [("c5.xlarge", "3"), ("c5.2xlarge", "6")], 0, 100, {"on_demand": 2}),
+    (8, [("c5.xlarge", "2")], 2, 50, {"on_demand": 3, "spot": 2}),  # 5 + 3 units
+    (4, [("c5.xlarge", None), ("c5.2xlarge", "2")], 0, 100, {"on_demand": 4}),  # unset: 1
+])
+def test_weighted_capacity_table(kit: Any, desired: int, overrides: list[tuple[str, str | None]],
+                                 base: int, pct: int, expected: dict[str, int]) -> None:
+    from engine.costs.aws.autoscaling import MODELS
+    model = MODELS[0]
+    template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
+    attrs = {"desired_capacity": desired, "min_size": desired, "max_size": desired * 2,
+             "mixed_instances_policy": [{
+                 "instances_distribution": [{"on_demand_base_capacity": base,
+                                             "on_demand_percentage_above_base_capacity": pct}],
+                 "launch_template": [{"override": [
+                     {"instance_type": t, "weighted_capacity": w} for t, w in overrides]}]}]}
+    view = kit.view("aws_autoscaling_group", attrs,
+                    related={("aws_launch_template", "mixed_instances_policy"): [template]})
+    comps = model.components(model.extract(view), {})
+    got = {c.key.purchase_option: int(c.quantity) for c in comps
+           if c.name.startswith("instances (")}
+    assert got == expected
+
+
+def test_unknown_weight_makes_the_count_unknown(kit: Any) -> None:
+    from engine.costs.aws.autoscaling import MODELS
+    model = MODELS[0]
+    template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
+    path = ("mixed_instances_policy", 0, "launch_template", 0, "override", 0, "weighted_capacity")
+    view = kit.view("aws_autoscaling_group", {
+        "desired_capacity": 6, "min_size": 6, "max_size": 6,
+        "mixed_instances_policy": [{"launch_template": [{"override": [
+            {"instance_type": "c5.xlarge", "weighted_capacity": None}]}]}]},
+        unknown=[path],
+        related={("aws_launch_template", "mixed_instances_policy"): [template]})
+    (inst, *_rest) = model.components(model.extract(view), {})
+    assert inst.quantity is None and inst.missing == "unknown"
+    assert "weighted_capacity" in inst.reason
+
+
+def test_instances_usage_stays_instances_with_weights(kit: Any) -> None:
+    from engine.costs.aws.autoscaling import MODELS
+    model = MODELS[0]
+    template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
+    view = kit.view("aws_autoscaling_group", {
+        "desired_capacity": 6, "min_size": 6, "max_size": 6,
+        "mixed_instances_policy": [{"launch_template": [{"override": [
+            {"instance_type": "c5.xlarge", "weighted_capacity": "2"}]}]}]},
+        related={("aws_launch_template", "mixed_instances_policy"): [template]})
+    (inst, *_rest) = model.components(model.extract(view), {"instances": D("2.5")})
+    assert inst.quantity == D("2.5")
