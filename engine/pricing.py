@@ -120,7 +120,8 @@ class _Pricer:
     def side_cost(self, model: CostModel, change: ResourceChange, side: str,
                   usage: Mapping[str, Decimal]) -> SideCost:
         attrs = change.side(side)  # type: ignore[arg-type]
-        view = SideView(change, side, attrs or {}, change.region, self._find_related)  # type: ignore[arg-type]
+        view = SideView(change, side, attrs or {}, change.region, self._find_related,  # type: ignore[arg-type]
+                        self._find_peers)
         try:
             spec = model.extract(view)
         except UnknownAttribute as exc:
@@ -147,10 +148,21 @@ class _Pricer:
             for other in self.related.find(change, side, resource_type, ref_attr):
                 attrs = other.side(side)  # type: ignore[arg-type]
                 if attrs is not None:
-                    views.append(SideView(other, side, attrs, other.region, self._find_related))  # type: ignore[arg-type]
+                    views.append(SideView(other, side, attrs, other.region, self._find_related,  # type: ignore[arg-type]
+                                          self._find_peers))
             if views:
                 break
         return views
+
+    def _find_peers(self, resource_type: str, side: str) -> list[SideView]:
+        """Every resource of `resource_type` that has `side` (the model filters them)."""
+        out = []
+        for other in self.related.by_type.get(resource_type, ()):
+            attrs = other.side(side)  # type: ignore[arg-type]
+            if attrs is not None:
+                out.append(SideView(other, side, attrs, other.region, self._find_related,  # type: ignore[arg-type]
+                                    self._find_peers))
+        return out
 
     def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
         key = component.key

@@ -67,6 +67,7 @@ class SideView:
     attrs: Mapping[str, Any]
     region: str | None
     _related: Callable[[ResourceChange, str, str], Sequence["SideView"]] | None = None
+    _peers: Callable[[str, str], Sequence["SideView"]] | None = None
 
     @property
     def address(self) -> str:
@@ -156,6 +157,18 @@ class SideView:
         if self._related is None:
             return ()
         return self._related(self.change, resource_type, ref_attr)
+
+    def peers(self, resource_type: str) -> Sequence["SideView"]:
+        """Views (same side) of every `resource_type` resource in the change set, for
+        resources that point at this one (an auto scaling target naming an endpoint)."""
+        if self._peers is None:
+            return ()
+        return self._peers(resource_type, self.side)
+
+    def refers_to_me(self, other: "SideView") -> bool:
+        """Whether `other`'s configuration references this resource (its block or instance)."""
+        block = self.change.address.split("[", 1)[0]
+        return any(dep == self.change.address or dep == block for dep in other.change.depends_on)
 
 
 @dataclass(frozen=True, slots=True)

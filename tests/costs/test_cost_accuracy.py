@@ -181,3 +181,68 @@ def test_instances_usage_stays_instances_with_weights(kit: Any) -> None:
         related={("aws_launch_template", "mixed_instances_policy"): [template]})
     (inst, *_rest) = model.components(model.extract(view), {"instances": D("2.5")})
     assert inst.quantity == D("2.5")
+
+
+# --- SageMaker endpoint scaled by Application Auto Scaling (issue 9 item 16) ---------------
+
+def endpoint(name: str, count: int = 2) -> str:
+    return f"""
+resource "aws_sagemaker_endpoint_configuration" "{name}" {{
+  name = "{name}-cfg"
+  production_variants {{
+    variant_name           = "AllTraffic"
+    model_name             = "m"
+    instance_type          = "ml.g5.xlarge"
+    initial_instance_count = {count}
+  }}
+}}
+resource "aws_sagemaker_endpoint" "{name}" {{
+  name                 = "{name}"
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.{name}.name
+}}
+"""
+
+
+SCALED = endpoint("llm") + endpoint("other") + """
+resource "aws_appautoscaling_target" "t" {
+  service_namespace  = "sagemaker"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.llm.name}/variant/AllTraffic"
+  min_capacity       = 1
+  max_capacity       = 4
+}
+resource "aws_appautoscaling_target" "dynamo" {
+  service_namespace  = "dynamodb"
+  scalable_dimension = "dynamodb:table:ReadCapacityUnits"
+  resource_id        = "table/other"
+  min_capacity       = 5
+  max_capacity       = 50
+}
+"""
+
+
+def test_scaled_endpoint_shows_its_range_and_prices_the_minimum(tmp_path: Path) -> None:
+    est = estimate(tmp_path, SCALED)
+    (comp,) = resource(est, "aws_sagemaker_endpoint.llm").after.components
+    assert comp.quantity == 1
+    assert "scales 1–4" in comp.name
+    assert "aws_appautoscaling_target.t between 1 and 4 instances" in comp.reason
+    assert "minimum, 1" in comp.reason and "initial_instance_count 2" in comp.reason
+    # The other endpoint has no target of its own: its initial count, no range.
+    (other,) = resource(est, "aws_sagemaker_endpoint.other").after.components
+    assert other.quantity == 2 and "scales" not in other.name and not other.reason
+
+
+def test_target_found_by_literal_resource_id(tmp_path: Path) -> None:
+    tf = endpoint("llm") + """
+resource "aws_appautoscaling_target" "t" {
+  service_namespace  = "sagemaker"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  resource_id        = "endpoint/llm/variant/AllTraffic"
+  min_capacity       = 3
+  max_capacity       = 8
+}
+"""
+    est = estimate(tmp_path, tf)
+    (comp,) = resource(est, "aws_sagemaker_endpoint.llm").after.components
+    assert comp.quantity == 3 and "scales 3–8" in comp.name
