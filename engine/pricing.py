@@ -46,14 +46,22 @@ def estimate(changeset: Any, *, catalog: Any, usage: Usage,
                     currency=catalog.info.currency)
 
 
+def _block_of(address: str) -> str:
+    """`module.m[0].aws_x.y["k"]` -> `module.m[0].aws_x.y` (the instance key dropped)."""
+    return address[:address.rindex("[")] if address.endswith("]") else address
+
+
 class _Related:
     """Finds the resources a change refers to (launch templates, endpoint configs)."""
 
     def __init__(self, changes: Sequence[ResourceChange]) -> None:
         self.by_address = {c.address: c for c in changes}
         self.by_type: dict[str, list[ResourceChange]] = {}
+        self.by_block: dict[str, list[ResourceChange]] = {}
         for c in changes:
             self.by_type.setdefault(c.type, []).append(c)
+            if c.address.endswith("]"):
+                self.by_block.setdefault(_block_of(c.address), []).append(c)
         self._by_identifier: dict[tuple[str, str], dict[str, list[ResourceChange]]] = {}
 
     def find(self, change: ResourceChange, side: str, resource_type: str,
@@ -65,8 +73,13 @@ class _Related:
             named = [c for value in sorted(wanted) for c in index.get(value, ())]
             if named:
                 return list({c.address: c for c in named}.values())
-        return [self.by_address[a] for a in change.depends_on
-                if a in self.by_address and self.by_address[a].type == resource_type]
+        # A dependency names an instance, or a whole block (`aws_x.y` for every
+        # `aws_x.y[i]`: the HCL reader's references, a splat such as `aws_x.y.*.id`).
+        found = {c.address: c for a in change.depends_on
+                 for c in ([self.by_address[a]] if a in self.by_address
+                           else self.by_block.get(a, ()))
+                 if c.type == resource_type}
+        return list(found.values())
 
     def _identifier_index(self, resource_type: str, side: str) -> dict[str, list[ResourceChange]]:
         """id/name/arn -> resources of that type, built once per (type, side)."""
@@ -98,7 +111,7 @@ class _Pricer:
             before = _FREE_SIDE if has_before else None
             after = _FREE_SIDE if has_after else None
             if change.type in self.registry.carried_by:
-                note = f"priced on its {self.registry.carried_by[change.type]}"
+                note = self.carried_note(change)
                 side = SideCost(status="free", hourly=ZERO, monthly=ZERO, reasons=(note,))
                 before, after = (side if has_before else None), (side if has_after else None)
         else:
@@ -116,6 +129,19 @@ class _Pricer:
         status = min((s.status for s in sides), key=_STATUS_ORDER.index) if sides else "free"
         return ResourceCost(change=change, status=status, before=before, after=after,
                             run_hours=usage.get("run_hours"))
+
+    def carried_note(self, change: ResourceChange) -> str:
+        """Which resources carry the cost of a launch template or endpoint configuration."""
+        carriers = self.registry.carried_by[change.type]
+        block = _block_of(change.address)
+        users = sorted({c.address for t in carriers for c in self.related.by_type.get(t, ())
+                        if change.address in c.depends_on or block in c.depends_on})
+        if users:
+            shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3
+                                             else "")
+            return f"priced on {shown}"
+        return ("no cost by itself; priced on the " + " or ".join(carriers)
+                + " that uses it (none in this change refers to it)")
 
     def side_cost(self, model: CostModel, change: ResourceChange, side: str,
                   usage: Mapping[str, Decimal]) -> SideCost:

@@ -167,7 +167,8 @@ class SideView:
 
     def refers_to_me(self, other: "SideView") -> bool:
         """Whether `other`'s configuration references this resource (its block or instance)."""
-        block = self.change.address.split("[", 1)[0]
+        address = self.change.address
+        block = address[:address.rindex("[")] if address.endswith("]") else address
         return any(dep == self.change.address or dep == block for dep in other.change.depends_on)
 
 
@@ -216,7 +217,7 @@ class CostRegistry:
     models: Mapping[str, CostModel]
     free_types: frozenset[str] = frozenset()
     # Types that cost nothing by themselves because another type carries their cost.
-    carried_by: Mapping[str, str] = field(default_factory=dict)
+    carried_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, resource_type: str) -> CostModel | None:
         return self.models.get(resource_type)

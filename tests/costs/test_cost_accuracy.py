@@ -246,3 +246,114 @@ resource "aws_appautoscaling_target" "t" {
     est = estimate(tmp_path, tf)
     (comp,) = resource(est, "aws_sagemaker_endpoint.llm").after.components
     assert comp.quantity == 3 and "scales 3–8" in comp.name
+
+
+# --- legacy references to launch configurations (issue 9 item 14) ------------------------
+
+LEGACY = """
+variable "types" {
+  default = ["m5.large", "m5.xlarge"]
+}
+resource "aws_launch_configuration" "lc" {
+  count         = 2
+  name_prefix   = "lc-"
+  image_id      = "ami-123"
+  instance_type = var.types[count.index]
+}
+resource "aws_launch_configuration" "same" {
+  count         = 2
+  name_prefix   = "same-"
+  image_id      = "ami-123"
+  instance_type = "c5.large"
+}
+resource "aws_autoscaling_group" "asg" {
+  count                = 2
+  launch_configuration = aws_launch_configuration.lc.*.id[count.index]
+  min_size             = 2
+  max_size             = 2
+}
+resource "aws_autoscaling_group" "first" {
+  launch_configuration = element(aws_launch_configuration.same.*.name, 0)
+  min_size             = 1
+  max_size             = 1
+}
+resource "aws_autoscaling_group" "either" {
+  launch_configuration = element(aws_launch_configuration.lc.*.name, 0)
+  min_size             = 1
+  max_size             = 1
+}
+"""
+
+
+def instance_parts(est: Any, address: str) -> dict[str, Any]:
+    return {n: c.quantity for n, c in components(est, address).items()
+            if n.startswith("instances (")}
+
+
+def test_splat_and_element_references_reach_the_launch_configuration(tmp_path: Path) -> None:
+    est = estimate(tmp_path, LEGACY)
+    assert instance_parts(est, "aws_autoscaling_group.asg[0]") == {
+        "instances (m5.large, on-demand)": 2}
+    assert instance_parts(est, "aws_autoscaling_group.asg[1]") == {
+        "instances (m5.xlarge, on-demand)": 2}
+    assert instance_parts(est, "aws_autoscaling_group.first") == {
+        "instances (c5.large, on-demand)": 1}
+    # element(lc.*.name, 0) over configurations that differ: not a guess.
+    either = resource(est, "aws_autoscaling_group.either")
+    assert either.status == "unknown" and "ambiguous" in either.after.reasons[0]
+    # The configuration names the groups that carry it; no group says "not in this change".
+    lc = resource(est, "aws_launch_configuration.lc[1]")
+    assert lc.after.reasons == ("priced on aws_autoscaling_group.asg[0], "
+                                "aws_autoscaling_group.asg[1], aws_autoscaling_group.either",)
+    assert not any("not in this change" in reason for r in est.resources if r.after
+                   for reason in r.after.reasons)
+
+
+def legacy_plan(reference: str) -> dict[str, Any]:
+    def lc(i: int) -> dict[str, Any]:
+        return {"address": f"aws_launch_configuration.lc[{i}]", "mode": "managed",
+                "type": "aws_launch_configuration", "name": "lc", "index": i,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": None,
+                           "after": {"instance_type": "m5.large", "image_id": "ami-1",
+                                     "root_block_device": [{"volume_size": 8,
+                                                            "volume_type": "gp3"}],
+                                     "ebs_block_device": []},
+                           "after_unknown": {"name": True, "id": True}}}
+    asg = {"address": "aws_autoscaling_group.asg[0]", "mode": "managed",
+           "type": "aws_autoscaling_group", "name": "asg", "index": 0,
+           "provider_name": "registry.terraform.io/hashicorp/aws",
+           "change": {"actions": ["create"], "before": None,
+                      "after": {"min_size": 3, "max_size": 3, "desired_capacity": 3,
+                                "launch_template": [], "mixed_instances_policy": []},
+                      "after_unknown": {"launch_configuration": True}}}
+    config = {"provider_config": {"aws": {"name": "aws", "expressions": {
+        "region": {"constant_value": "us-east-1"}}}},
+        "root_module": {"resources": [
+            {"address": "aws_launch_configuration.lc", "mode": "managed",
+             "type": "aws_launch_configuration", "name": "lc", "provider_config_key": "aws",
+             "expressions": {}, "count_expression": {"constant_value": 2}},
+            {"address": "aws_autoscaling_group.asg", "mode": "managed",
+             "type": "aws_autoscaling_group", "name": "asg", "provider_config_key": "aws",
+             "expressions": {"launch_configuration": {"references": [reference,
+                                                                     "count.index"]}},
+             "count_expression": {"constant_value": 1}}]}}
+    return {"format_version": "1.2", "terraform_version": "1.9.0",
+            "resource_changes": [lc(0), lc(1), asg], "configuration": config}
+
+
+@pytest.mark.parametrize("reference", [
+    "aws_launch_configuration.lc",
+    "aws_launch_configuration.lc.*.id[count.index]",
+    "aws_launch_configuration.lc[count.index]",
+    "aws_launch_configuration.lc[*].name",
+])
+def test_plan_references_in_legacy_forms_resolve(tmp_path: Path, reference: str) -> None:
+    import json
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(legacy_plan(reference)), encoding="utf-8")
+    est = engine.estimate(str(path))
+    r = resource(est, "aws_autoscaling_group.asg[0]")
+    assert r.status == "priced", r.after.reasons
+    assert instance_parts(est, "aws_autoscaling_group.asg[0]") == {
+        "instances (m5.large, on-demand)": 3}

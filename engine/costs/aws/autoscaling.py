@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
 from ..numbers import PERCENT
 from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft,
                      volume_components, with_notes)
-from .launch import LaunchSpec, read_launch_configuration, read_launch_template
+from .launch import LaunchSpec, pick_launch, read_launch_configuration, read_launch_template
 
 HUNDRED = Decimal(100)
 
@@ -90,8 +90,8 @@ def _launch(view: SideView) -> tuple[LaunchSpec, tuple[Override, ...], Distribut
     mip, _ = soft(view.block, "mixed_instances_policy")
     if mip is not None:
         root = ("mixed_instances_policy", 0)
-        template = first_related(view, "aws_launch_template", "mixed_instances_policy",
-                                 "launch template")
+        template = _pick(view, "aws_launch_template", "mixed_instances_policy",
+                         "launch template", read_launch_template)
         overrides = view.blocks(*root, "launch_template", 0, "override")
         types = []
         for i, _o in enumerate(overrides):
@@ -108,16 +108,14 @@ def _launch(view: SideView) -> tuple[LaunchSpec, tuple[Override, ...], Distribut
                if has_dist else None)
         dist = Distribution(Decimal(0) if base is None else base,
                             HUNDRED if pct is None else pct)
-        return read_launch_template(template), tuple(types), dist
+        return template, tuple(types), dist
     if soft(view.block, "launch_template")[0] is not None:
-        template = first_related(view, "aws_launch_template", "launch_template",
-                                 "launch template")
-        return read_launch_template(template), (), None
+        return _pick(view, "aws_launch_template", "launch_template", "launch template",
+                     read_launch_template), (), None
     name, why = soft(view.get, "launch_configuration")
     if name is not None or why is not None:
-        config = first_related(view, "aws_launch_configuration", "launch_configuration",
-                               "launch configuration")
-        return read_launch_configuration(config), (), None
+        return _pick(view, "aws_launch_configuration", "launch_configuration",
+                     "launch configuration", read_launch_configuration), (), None
     raise UnknownAttribute(("launch_template",), "not set (no launch template or configuration)")
 
 
@@ -157,6 +155,14 @@ def _weights(overrides: tuple[Override, ...],
     if others:
         notes.append("other overrides not priced: " + ", ".join(others))
     return weight, None, notes
+
+
+def _pick(view: SideView, resource_type: str, ref_attr: str, what: str,
+          read: Callable[[SideView], LaunchSpec]) -> LaunchSpec:
+    found = view.related(resource_type, ref_attr)
+    if not found:
+        first_related(view, resource_type, ref_attr, what)  # raises: not in this change
+    return pick_launch(view, found, ref_attr, what, read)
 
 
 def extract_group(view: SideView) -> GroupSpec:
