@@ -357,3 +357,68 @@ def test_plan_references_in_legacy_forms_resolve(tmp_path: Path, reference: str)
     assert r.status == "priced", r.after.reasons
     assert instance_parts(est, "aws_autoscaling_group.asg[0]") == {
         "instances (m5.large, on-demand)": 3}
+
+
+# --- EKS node group with a launch template that names no type (issue 9 item 15) ----------
+
+NODE_GROUP = """
+resource "aws_launch_template" "nodes" {
+  name_prefix = "nodes"
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = 50
+      volume_type = "gp3"
+    }
+  }
+}
+resource "aws_eks_node_group" "workers" {
+  cluster_name  = "c"
+  node_role_arn = "arn:aws:iam::123456789012:role/n"
+  subnet_ids    = ["subnet-1"]
+  scaling_config {
+    desired_size = 3
+    min_size     = 1
+    max_size     = 5
+  }
+  launch_template {
+    id      = aws_launch_template.nodes.id
+    version = aws_launch_template.nodes.latest_version
+  }
+}
+"""
+
+
+def test_node_group_template_without_type_uses_the_eks_default(tmp_path: Path) -> None:
+    est = estimate(tmp_path, NODE_GROUP)
+    group = resource(est, "aws_eks_node_group.workers")
+    assert group.status == "priced"
+    comp = components(est, "aws_eks_node_group.workers")["instances (t3.medium, on-demand)"]
+    assert comp.quantity == 3 and "t3.medium assumed, the EKS default" in comp.reason
+    template = resource(est, "aws_launch_template.nodes")
+    assert template.after.reasons == ("priced on aws_eks_node_group.workers",)
+
+
+@pytest.mark.parametrize("template_attrs, template_unknown, expected", [
+    ({}, (), "t3.medium"),                                   # unset: the default
+    ({"instance_type": "g5.xlarge"}, (), "g5.xlarge"),
+    ({}, (("instance_type",),), None),                       # known after apply: unknown
+    ({"instance_requirements": [{"vcpu_count": [{"min": 4}]}]}, (), None),
+])
+def test_node_group_instance_type_from_template(kit: Any, template_attrs: dict[str, Any],
+                                                template_unknown: tuple[Any, ...],
+                                                expected: str | None) -> None:
+    from engine.costs.aws.eks import MODELS
+    from engine.costs.base import UnknownAttribute
+    model = MODELS[0]
+    template = kit.view("aws_launch_template", template_attrs, unknown=template_unknown)
+    # A plan shows instance_types unknown when it is not set (the attribute is computed).
+    view = kit.view("aws_eks_node_group", {
+        "scaling_config": [{"desired_size": 2, "min_size": 1, "max_size": 3}],
+        "launch_template": [{"id": "lt-1"}]}, unknown=[("instance_types",)],
+        related={("aws_launch_template", "launch_template"): [template]})
+    if expected is None:
+        with pytest.raises(UnknownAttribute):
+            model.extract(view)
+    else:
+        assert model.extract(view).instance_type == expected

@@ -61,10 +61,19 @@ def extract_node_group(view: SideView) -> NodeGroupSpec:
         if template is None:
             raise UnknownAttribute(("launch_template",),
                                    "not resolvable: launch template not in this change")
-        if template.instance_type is None:
+        if template.instance_type is not None:
+            itype = template.instance_type
+            notes.append(f"instance type from {template.source}")
+        elif template.instance_type_unset:
+            # Neither instance_types nor the template names one: EKS launches its default.
+            # instance_types is computed, so a plan shows it unknown when it is not set.
+            itype = DEFAULT_INSTANCE_TYPE
+            unset = ("instance_types known after apply (unset, or set from a computed value)"
+                     if types_why else "instance_types not set")
+            notes.append(f"{unset} and {template.source} sets no instance type: "
+                         f"{DEFAULT_INSTANCE_TYPE} assumed, the EKS default")
+        else:
             raise UnknownAttribute(("instance_types",), template.instance_type_why or "not set")
-        itype = template.instance_type
-        notes.append(f"instance type from {template.source}")
     elif types_why:
         raise UnknownAttribute(("instance_types",))
     else:

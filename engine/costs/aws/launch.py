@@ -27,6 +27,9 @@ class LaunchSpec:
     tenancy: str
     volumes: tuple[VolumeSpec, ...]
     notes: tuple[str, ...] = ()
+    # instance_type is simply absent (not unknown, not chosen by instance_requirements):
+    # the resource launching it decides (an EKS node group falls back to its default).
+    instance_type_unset: bool = False
 
 
 def read_instance_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
@@ -65,8 +68,9 @@ def read_launch_template(view: SideView) -> LaunchSpec:
         elif str(mtype).lower() == "spot":
             purchase = "spot"
     tenancy, _ = read_tenancy(view, "placement", 0, "tenancy")
+    unset = itype is None and why == f"not set in {view.address}"
     return LaunchSpec(view.address, itype, why, purchase, tenancy,
-                      _template_volumes(view), tuple(notes))
+                      _template_volumes(view), tuple(notes), unset)
 
 
 def _template_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
