@@ -422,3 +422,39 @@ def test_node_group_instance_type_from_template(kit: Any, template_attrs: dict[s
             model.extract(view)
     else:
         assert model.extract(view).instance_type == expected
+
+
+# --- S3 requests per storage class and lifecycle transitions (issue 9 item 3) --------------
+
+BUCKET = 'resource "aws_s3_bucket" "b" {\n  bucket = "archive"\n}\n'
+
+
+def test_s3_requests_are_priced_at_their_class_rates(tmp_path: Path) -> None:
+    # Infracost's s3_bucket_test golden: Glacier 50 1k PUT -> $1.50, 50 1k transitions
+    # -> $1.50; Standard-IA 30 1k PUT -> $0.30, 30 1k GET -> $0.03 (Standard: $0.15, $0.012).
+    est = estimate(tmp_path, BUCKET, "  aws_s3_bucket.b:\n"
+                   "    standard_storage_gb: 0\n"
+                   "    monthly_tier1_requests: 0\n    monthly_tier2_requests: 0\n"
+                   "    glacier_tier1_requests: 50000\n"
+                   "    glacier_transition_requests: 50000\n"
+                   "    standard_ia_tier1_requests: 30000\n"
+                   "    standard_ia_tier2_requests: 30000\n"
+                   "    deep_archive_transition_requests: 60000\n")
+    got = {n: c.monthly for n, c in components(est, "aws_s3_bucket.b").items()}
+    assert got["requests (Glacier Flexible Retrieval, tier1)"] == D("1.50")
+    assert got["lifecycle transitions (into Glacier Flexible Retrieval)"] == D("1.50")
+    assert got["requests (Standard-IA, tier1)"] == D("0.30")
+    assert got["requests (Standard-IA, tier2)"] == D("0.03")
+    assert got["lifecycle transitions (into Glacier Deep Archive)"] == D("3.00")
+    assert resource(est, "aws_s3_bucket.b").after.monthly == D("6.33")
+
+
+def test_s3_class_without_a_sourced_request_price_is_unpriced(tmp_path: Path) -> None:
+    est = estimate(tmp_path, BUCKET, "  aws_s3_bucket.b:\n    standard_storage_gb: 10\n"
+                   "    monthly_tier1_requests: 0\n    monthly_tier2_requests: 0\n"
+                   "    glacier_ir_tier2_requests: 1000\n")
+    r = resource(est, "aws_s3_bucket.b")
+    comp = components(est, "aws_s3_bucket.b")["requests (Glacier Instant Retrieval, tier2)"]
+    assert comp.status == "unpriced" and comp.monthly is None
+    assert "no sourced request price for Glacier Instant Retrieval" in comp.reason
+    assert r.status == "unpriced"  # never the Standard rate, never $0
