@@ -458,3 +458,19 @@ def test_s3_class_without_a_sourced_request_price_is_unpriced(tmp_path: Path) ->
     assert comp.status == "unpriced" and comp.monthly is None
     assert "no sourced request price for Glacier Instant Retrieval" in comp.reason
     assert r.status == "unpriced"  # never the Standard rate, never $0
+
+
+def test_weighted_override_without_instance_type_is_unknown_not_units(kit: Any) -> None:
+    # The override's type comes from its own launch template: pricing the group's template
+    # type at 6 "instances" would count units as instances.
+    from engine.costs.aws.autoscaling import MODELS
+    from engine.costs.base import UnknownAttribute
+    template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
+    view = kit.view("aws_autoscaling_group", {
+        "desired_capacity": 6, "min_size": 6, "max_size": 6,
+        "mixed_instances_policy": [{"launch_template": [{"override": [
+            {"launch_template_specification": [{"launch_template_id": "lt-2"}],
+             "weighted_capacity": "2"}]}]}]},
+        related={("aws_launch_template", "mixed_instances_policy"): [template]})
+    with pytest.raises(UnknownAttribute, match="capacity units"):
+        MODELS[0].extract(view)

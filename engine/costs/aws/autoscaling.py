@@ -96,10 +96,17 @@ def _launch(view: SideView) -> tuple[LaunchSpec, tuple[Override, ...], Distribut
         types = []
         for i, _o in enumerate(overrides):
             path = (*root, "launch_template", 0, "override", i)
-            itype = view.instance_type(*path, "instance_type")
+            itype, _ = soft(view.instance_type, *path, "instance_type")
+            weight, wwhy = soft(view.count, *path, "weighted_capacity")
             if itype:
-                weight, wwhy = soft(view.count, *path, "weighted_capacity")
                 types.append(Override(itype, weight, wwhy))
+            elif weight is not None or wwhy:
+                # A weighted override whose type comes from its own launch template or
+                # instance_requirements: the units cannot be turned into instances here.
+                raise UnknownAttribute(path + ("instance_type",),
+                                       "not set on an override with weighted_capacity (its "
+                                       "launch template or instance requirements decide), so "
+                                       "capacity units cannot be counted as instances")
         dist_path = root + ("instances_distribution", 0)
         has_dist = view.block(*root, "instances_distribution") is not None
         base = view.count(*dist_path, "on_demand_base_capacity") if has_dist else None
