@@ -105,8 +105,8 @@ def with_scaling(view: SideView, variants: list[VariantSpec]) -> list[VariantSpe
             variant = hosted[0].name
         else:
             continue
-        low, low_why = soft(target.number, "min_capacity")
-        high, high_why = soft(target.number, "max_capacity")
+        low, low_why = soft(target.count, "min_capacity")
+        high, high_why = soft(target.count, "max_capacity")
         found[variant] = (target.address, low, high, low_why or high_why)
     return [_scaled(v, found[v.name]) if v in hosted and v.name in found else v
             for v in variants]
