@@ -79,6 +79,13 @@ def _settings(limit_args: list[str]):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .report.safe_text import guarded_streams
+
+    with guarded_streams():  # no input text can print a CI workflow command
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)

@@ -59,18 +59,19 @@ def run(args: argparse.Namespace) -> int:
     estimate, result = evaluate_args(args)
     text = render(args.format, estimate, result, comment_key=args.comment_key)
     from ..report import annotations
+    from ..report.safe_text import neutralise
 
     notes = annotations.render_result(result, estimate.changeset.source_path) \
         if annotations.enabled() else ""
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        sys.stdout.write(notes)
+            fh.write(neutralise(text))  # a file may be printed by a later step
+        annotations.emit(sys.stdout, notes)
     else:
         sys.stdout.write(text)
         # workflow commands on stdout would corrupt a machine-readable document there;
         # the runner reads them from stderr too
-        (sys.stdout if args.format in ("table", "markdown") else sys.stderr).write(notes)
+        annotations.emit(sys.stdout if args.format in ("table", "markdown") else sys.stderr, notes)
     return 1 if result.blocking else 0
 
 

@@ -59,9 +59,11 @@ def run(args: argparse.Namespace) -> int:
         from ..report.html import DEFAULT_MAX_NODES, render_html
         findings = _findings(estimate, args) if args.findings or args.policies else ()
         text = render_html(graph, findings, max_nodes=args.max_nodes or DEFAULT_MAX_NODES)
+    from ..report.safe_text import neutralise
+
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(args.output).write_text(neutralise(text), encoding="utf-8")
         except OSError as exc:
             raise InputError(args.output, f"cannot write: {exc.strerror or exc}") from None
     else:

@@ -1,8 +1,11 @@
 """GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`).
 
 Printed by `check` when GITHUB_ACTIONS=true, one per failing or unknown
-finding. Escaping follows the runner's rules: data escapes %, CR and LF;
-property values also escape ':' and ','.
+finding. Escaping is the Actions toolkit's (`escapeData`, `escapeProperty` of
+@actions/core): data escapes %, CR and LF; property values also escape ':'
+and ','. The data is first neutralised like every other output line (a `::`
+after a Unicode line separator gets a zero-width space), and the lines are
+written with `safe_text.write_commands`, the one path around the output guard.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 from typing import Any, Iterable, Mapping
 
 from ..model import Finding
+from .safe_text import neutralise, write_commands
 from .sarif import BLOCKING_LEVELS, ordered, target
 
 
@@ -43,7 +47,7 @@ def command(f: Finding, default_file: str | None = None) -> str | None:
         props.append(f"line={f.location.line}")
     props.append(f"title={escape_property(f.policy_id)}")
     message = f"{target(f)}: {f.message}"
-    return f"::{kind} {','.join(props)}::{escape_data(message)}"
+    return f"::{kind} {','.join(props)}::{escape_data(neutralise(message))}"
 
 
 def render(findings: Iterable[Finding], default_file: str | None = None) -> str:
@@ -53,3 +57,8 @@ def render(findings: Iterable[Finding], default_file: str | None = None) -> str:
 
 def render_result(result: Any, default_file: str | None = None) -> str:
     return render(result.findings, default_file)
+
+
+def emit(stream: Any, commands: str) -> None:
+    """Write rendered annotations past the output guard (see `safe_text`)."""
+    write_commands(stream, commands)
