@@ -25,6 +25,7 @@ class Limits:
     module_depth: int = 64  # nested module calls
     github_pages: int = 50  # pages of PR comments read while looking for ours
     github_seconds: float = 60.0  # the whole GitHub conversation
+    github_response_bytes: int = 32 * 1024 * 1024  # one GitHub API answer
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -89,10 +89,11 @@ def run(args: argparse.Namespace) -> int:
     body = ensure_marker(body, marker(args.comment_key))
     debug = (lambda line: print(f"costwarden: debug: {line}", file=sys.stderr)) \
         if args.debug else None
-    client = GitHub(token, api_url, sleep=lambda s: SLEEP(s), debug=debug)
+    client = GitHub(token, api_url, sleep=lambda s: SLEEP(s), debug=debug,
+                    limits=args.settings.limits)
     mark = _marker_of(body)
     outcome = client.upsert_comment(args.repo, args.pr, body, mark)
-    where = f" {outcome.url}" if outcome.url else ""
+    where = f" {outcome.url}" if outcome.url else ""  # only an https URL on GitHub's web host
     print(f"costwarden: comment {outcome.comment_id} {outcome.action} on "
           f"{args.repo}#{args.pr}{where}", file=sys.stderr)
     return code

@@ -10,7 +10,10 @@ from every message, and debug lines show method, path and status only.
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
+import math
 import re
 import time
 import urllib.error
@@ -21,12 +24,13 @@ from typing import Any, Callable, Iterator, Mapping
 
 from .. import __version__
 from ..errors import EXIT_BAD_INPUT, CostwardenError
+from ..report.safe_text import scrub_untrusted
+from ..settings import DEFAULT_LIMITS, Limits
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
 COMMENT_LIMIT = 65_536
 MARKER_RE = re.compile(r"<!-- costwarden:comment(?::[A-Za-z0-9_./-]+)? -->")
-_NEXT_RE = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 
 class GitHubError(CostwardenError):
@@ -54,91 +58,249 @@ class RetryPolicy:
     max_delay: float = 60.0  # never wait longer than this for one retry
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects come back as a 3xx answer: `GitHub.request` decides whether to follow."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class GitHub:
-    """A minimal REST client: JSON in and out, bounded retries, no token leaks."""
+    """A minimal REST client: JSON in and out, bounded retries, no token leaks.
+
+    The token only ever goes to the API's own origin: redirects and pagination
+    links elsewhere (another host or port, https to http, outside the API's
+    path) are refused, not followed. Every answer is size-capped and checked
+    for shape; the whole conversation is bounded in pages and seconds.
+    """
 
     def __init__(self, token: str, api_url: str = DEFAULT_API, *,
                  sleep: Callable[[float], None] = time.sleep,
                  retry: RetryPolicy = RetryPolicy(), timeout: float = 30.0,
-                 debug: Callable[[str], None] | None = None) -> None:
+                 debug: Callable[[str], None] | None = None,
+                 limits: Limits = DEFAULT_LIMITS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if not token:
             raise GitHubError("GITHUB_TOKEN is not set: a token with pull-requests: write "
                               "permission is needed to comment")
         self._token = token
-        parsed = urllib.parse.urlsplit(api_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise GitHubError(f"--api-url {api_url!r}: expected an http(s) URL")
+        try:
+            parsed = urllib.parse.urlsplit(api_url)
+            parsed.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            parsed = None  # type: ignore[assignment]
+        if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
+                or parsed.username or parsed.password or parsed.query or parsed.fragment
+                or _UNSAFE_URL.search(api_url)):
+            raise GitHubError(f"--api-url {scrub_untrusted(api_url)}: expected an http(s) URL "
+                              "without credentials, query or fragment")
         self.api_url = api_url.rstrip("/")
+        self._origin = _origin(parsed)
+        self._base_path = parsed.path.rstrip("/")
         self._sleep, self._retry, self._timeout, self._debug = sleep, retry, timeout, debug
+        self._limits, self._clock = limits, clock
+        self._deadline = clock() + limits.github_seconds
+        self._opener = urllib.request.build_opener(_NoRedirect)
 
     def scrub(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
 
+    def web_url(self, url: Any) -> str | None:
+        """`url` when it is an https page on this API's web host, else None (not shown)."""
+        if not isinstance(url, str) or len(url) > 500 or _UNSAFE_URL.search(url):
+            return None
+        try:
+            p = urllib.parse.urlsplit(url)
+            port = p.port
+        except ValueError:
+            return None
+        host = self._origin[1]
+        web = host[4:] if host.startswith("api.") else host
+        if (p.scheme != "https" or p.hostname != web or p.username or p.password
+                or port not in (None, 443, self._origin[2])):
+            return None
+        return self.scrub(url)
+
+    def _refusal(self, url: str) -> str | None:
+        """Why the token may not go to `url`, or None when it is inside the API."""
+        if _UNSAFE_URL.search(url) or len(url) > 2048:
+            return "it is not a well-formed URL"
+        try:
+            p = urllib.parse.urlsplit(url)
+            origin = _origin(p)
+        except ValueError:
+            return "it is not a well-formed URL"
+        if p.username or p.password:
+            return "it carries credentials"
+        if origin[1] != self._origin[1]:
+            return "it points at another host"
+        if origin[0] != self._origin[0]:
+            if self._origin[0] == "https":
+                return "it downgrades https to http"
+            if origin[0] != "https":
+                return "it is not an http(s) URL"
+        elif origin[2] != self._origin[2]:
+            return "it points at another port"
+        if not (p.path + "/").startswith(self._base_path + "/"):
+            return f"it is outside {self._base_path or '/'}"
+        return None
+
+    def _remaining(self, what: str) -> float:
+        left = self._deadline - self._clock()
+        if left <= 0:
+            raise GitHubError(f"GitHub API: gave up {what}: the conversation took longer than "
+                              f"{self._limits.github_seconds:g} s (limit github_seconds)")
+        return left
+
     def request(self, method: str, path_or_url: str, body: Any = None) -> Response:
         url = path_or_url if "://" in path_or_url else self.api_url + path_or_url
-        if not url.startswith(self.api_url + "/"):  # never send the token elsewhere
-            raise GitHubError(f"refusing to follow a link outside {self.api_url}: "
-                              f"{self.scrub(url)}")
+        why = self._refusal(url)
+        if why is not None:  # never send the token elsewhere
+            raise GitHubError(f"GitHub API: refusing to send the token to "
+                              f"{scrub_untrusted(self.scrub(url), 120)}: {why}")
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        headers = {"Authorization": f"Bearer {self._token}",
-                   "Accept": "application/vnd.github+json",
+        headers = {"Accept": "application/vnd.github+json",
                    "X-GitHub-Api-Version": API_VERSION,
                    "User-Agent": f"costwarden/{__version__}"}
         if data is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
-        for attempt in range(1, self._retry.attempts + 1):
+        attempt, redirects = 1, 0
+        while True:
+            where = f"{method} {scrub_untrusted(_path(url), 120)}"
+            left = self._remaining(f"on {where}")
             req = urllib.request.Request(url, data=data, method=method, headers=headers)
+            # not forwarded by urllib on a redirect (none is followed automatically either)
+            req.add_unredirected_header("Authorization", f"Bearer {self._token}")
             try:
-                with urllib.request.urlopen(req, timeout=self._timeout) as resp:  # noqa: S310
-                    status, resp_headers, raw = resp.status, dict(resp.headers), resp.read()
-            except urllib.error.HTTPError as exc:
-                status, resp_headers, raw = exc.code, dict(exc.headers or {}), exc.read()
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                reason = getattr(exc, "reason", exc)
+                status, headers_ci, raw = self._exchange(req, min(self._timeout, left))
+            except _NetworkError as exc:
                 if attempt < self._retry.attempts:
-                    self._log(f"{method} {_path(url)} -> network error, retrying")
-                    self._sleep(self._backoff(attempt, {}))
+                    self._log(f"{where} -> network error, retrying")
+                    self._pause(self._backoff(attempt, {}), where)
+                    attempt += 1
                     continue
-                raise GitHubError(f"cannot reach {self.api_url}: {self.scrub(str(reason))}") \
-                    from None
-            self._log(f"{method} {_path(url)} -> {status}")
-            headers_ci = {k.lower(): v for k, v in resp_headers.items()}
+                maybe = " (the comment may have been posted)" if method != "GET" else ""
+                raise GitHubError(f"cannot reach {self.api_url}: "
+                                  f"{scrub_untrusted(self.scrub(str(exc)))}{maybe}") from None
+            self._log(f"{where} -> {status}")
+            if 300 <= status < 400 and status != 304:
+                redirects += 1
+                url = self._redirect(method, url, status, headers_ci, redirects)
+                continue
             if _retryable(status, headers_ci) and attempt < self._retry.attempts:
-                self._sleep(self._backoff(attempt, headers_ci))
+                self._pause(self._backoff(attempt, headers_ci), where)
+                attempt += 1
                 continue
             payload = _json(raw)
             if status >= 400:
                 raise GitHubError(self.scrub(_explain(status, method, url, payload, headers_ci)))
             return Response(status, headers_ci, payload)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _exchange(self, req: urllib.request.Request, timeout: float
+                  ) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP exchange: status, lower-cased headers and the (capped) body."""
+        cap = self._limits.github_response_bytes
+        try:
+            try:
+                resp = self._opener.open(req, timeout=timeout)
+            except urllib.error.HTTPError as exc:
+                resp = exc
+            with resp:
+                status = int(resp.getcode())
+                headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
+                raw = _read_capped(resp, cap, self._deadline, self._clock) \
+                    if getattr(resp, "fp", None) is not None else b""
+        except GitHubError:
+            raise
+        except urllib.error.URLError as exc:
+            raise _NetworkError(str(getattr(exc, "reason", exc))) from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            # timeouts, resets, a broken status line or header block, a bad chunk
+            raise _NetworkError(f"{type(exc).__name__}: {exc}" if str(exc)
+                                else type(exc).__name__) from None
+        return status, headers, raw
+
+    def _redirect(self, method: str, url: str, status: int, headers: Mapping[str, str],
+                  count: int) -> str:
+        where = f"{method} {scrub_untrusted(_path(url), 120)}"
+        location = headers.get("location")
+        if not location:
+            raise GitHubError(f"GitHub API: HTTP {status} on {where} without a Location")
+        if method != "GET" and status not in (307, 308):
+            raise GitHubError(f"GitHub API: HTTP {status} redirect on {where}: not followed "
+                              "for a write")
+        if count > MAX_REDIRECTS:
+            raise GitHubError(f"GitHub API: more than {MAX_REDIRECTS} redirects on {where}")
+        try:
+            target = urllib.parse.urljoin(url, location)
+        except ValueError:
+            target = location
+        why = self._refusal(target)
+        if why is not None:
+            raise GitHubError(f"GitHub API: refusing the redirect of {where} to "
+                              f"{scrub_untrusted(self.scrub(target), 120)}: {why}")
+        return target
+
+    def _pause(self, delay: float, where: str) -> None:
+        left = self._remaining(f"on {where}")
+        if delay >= left:
+            raise GitHubError(f"GitHub API: gave up on {where}: waiting {delay:g} s more would "
+                              f"pass the {self._limits.github_seconds:g} s limit "
+                              "(limit github_seconds)")
+        self._sleep(delay)
 
     def _backoff(self, attempt: int, headers: Mapping[str, str]) -> float:
-        after = headers.get("retry-after")
+        after = _number(headers.get("retry-after"))
         if after is not None:
-            try:
-                return min(max(float(after), 0.0), self._retry.max_delay)
-            except ValueError:
-                pass
-        reset = headers.get("x-ratelimit-reset")
-        if headers.get("x-ratelimit-remaining") == "0" and reset and reset.isdigit():
-            return min(max(int(reset) - time.time(), 1.0), self._retry.max_delay)
+            return min(max(after, 0.0), self._retry.max_delay)
+        reset = _number(headers.get("x-ratelimit-reset"))
+        if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
+            return min(max(reset - time.time(), 1.0), self._retry.max_delay)
         return min(self._retry.base_delay * 2 ** (attempt - 1), self._retry.max_delay)
 
     def _log(self, line: str) -> None:
         if self._debug is not None:
-            self._debug(self.scrub(line))
+            self._debug(scrub_untrusted(self.scrub(line), 300))
 
     # --- issue comments -------------------------------------------------------------
 
     def comments(self, repo: str, pr: int) -> Iterator[Mapping[str, Any]]:
         url: str | None = f"/repos/{repo}/issues/{pr}/comments?per_page=100"
+        seen: set[str] = set()
+        pages = 0
         while url:
+            pages += 1
+            if pages > self._limits.github_pages:
+                raise GitHubError(f"GitHub API: {repo}#{pr} has more than "
+                                  f"{self._limits.github_pages} pages of comments "
+                                  "(limit github_pages)")
             resp = self.request("GET", url)
-            if not isinstance(resp.data, list):
-                raise GitHubError(f"unexpected answer listing comments of {repo}#{pr}")
+            seen.add(self.api_url + url if "://" not in url else url)
+            if not isinstance(resp.data, list) or not all(isinstance(c, dict) for c in resp.data):
+                raise GitHubError(f"GitHub API: unexpected answer listing comments of "
+                                  f"{repo}#{pr}: not a JSON list of comments")
             yield from resp.data
-            match = _NEXT_RE.search(resp.headers.get("link", ""))
-            url = match.group(1) if match else None
+            url = self._next_page(resp.headers.get("link", ""), url, seen)
+
+    def _next_page(self, link: str, current: str, seen: set[str]) -> str | None:
+        if not link:
+            return None
+        nxt = _next_link(link)
+        if nxt is None:
+            return None
+        base = current if "://" in current else self.api_url + current
+        try:
+            target = urllib.parse.urljoin(base, nxt)
+        except ValueError:
+            target = nxt
+        why = self._refusal(target)
+        if why is not None:
+            raise GitHubError(f"GitHub API: refusing the pagination link "
+                              f"{scrub_untrusted(self.scrub(target), 120)}: {why}")
+        if target in seen:
+            raise GitHubError("GitHub API: the pagination link loops back to a page already "
+                              "read")
+        return target
 
     def upsert_comment(self, repo: str, pr: int, body: str, marker: str) -> Outcome:
         """Update the newest comment carrying `marker`, or create one."""
@@ -147,18 +309,115 @@ class GitHub:
             raise GitHubError(f"the comment is {len(body):,} characters; GitHub accepts "
                               f"{COMMENT_LIMIT:,} (render it with --format markdown, which "
                               "fits it)")
+        if contains_secret(body, self._token):
+            raise GitHubError("the comment body contains the GitHub token (GITHUB_TOKEN), "
+                              "plain or base64-encoded: refusing to post it")
         found = None
         for c in self.comments(repo, pr):
             if marker in str(c.get("body") or ""):
                 found = c  # the list is oldest first: keep the newest
         if found is not None:
+            cid = _comment_id(found.get("id"))
+            if cid is None:
+                raise GitHubError(f"GitHub API: the costwarden comment on {repo}#{pr} has no "
+                                  "valid id in the listing")
             if found.get("body") == body:
-                return Outcome("unchanged", int(found["id"]), found.get("html_url"))
-            resp = self.request("PATCH", f"/repos/{repo}/issues/comments/{found['id']}",
+                return Outcome("unchanged", cid, self.web_url(found.get("html_url")))
+            resp = self.request("PATCH", f"/repos/{repo}/issues/comments/{cid}",
                                 {"body": body})
-            return Outcome("updated", int(resp.data["id"]), resp.data.get("html_url"))
+            return self._outcome("updated", resp, cid)
         resp = self.request("POST", f"/repos/{repo}/issues/{pr}/comments", {"body": body})
-        return Outcome("created", int(resp.data["id"]), resp.data.get("html_url"))
+        return self._outcome("created", resp, None)
+
+    def _outcome(self, action: str, resp: Response, known: int | None) -> Outcome:
+        """The outcome of a write that succeeded; a bad answer still says it was written."""
+        data = resp.data if isinstance(resp.data, dict) else {}
+        cid = _comment_id(data.get("id"))
+        if cid is None or (known is not None and cid != known):
+            what = f"comment {known}" if known is not None else "the comment"
+            raise GitHubError(f"{what} was {action} (HTTP {resp.status}), but GitHub's answer "
+                              "has no valid comment id: check the pull request before "
+                              "running again")
+        return Outcome(action, cid, self.web_url(data.get("html_url")))
+
+
+class _NetworkError(Exception):
+    """A failed exchange (no HTTP answer): retried, then a GitHubError."""
+
+
+MAX_REDIRECTS = 5
+# characters urllib/http.client refuse or a terminal would act on
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _origin(p: urllib.parse.SplitResult) -> tuple[str, str, int]:
+    scheme = p.scheme.lower()
+    port = p.port or (443 if scheme == "https" else 80)
+    return scheme, (p.hostname or "").lower(), port
+
+
+def _read_capped(resp: Any, cap: int, deadline: float, clock: Callable[[], float]) -> bytes:
+    length = resp.headers.get("Content-Length") if resp.headers else None
+    if length and length.strip().isdigit() and int(length) > cap:
+        raise GitHubError(f"GitHub API: the answer is {int(length):,} bytes, more than "
+                          f"{cap:,} (limit github_response_bytes)")
+    read = getattr(resp, "read1", None) or resp.read
+    chunks, size = [], 0
+    while True:
+        if clock() > deadline:
+            raise _NetworkError("the answer did not arrive in time (limit github_seconds)")
+        chunk = read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > cap:
+            raise GitHubError(f"GitHub API: the answer is more than {cap:,} bytes "
+                              "(limit github_response_bytes)")
+        chunks.append(chunk)
+
+
+def _next_link(header: str) -> str | None:
+    """The rel="next" target of a Link header, or None; a malformed header raises."""
+    for m in _LINK_RE.finditer(header):
+        rels = re.search(r'rel\s*=\s*"?([^";,]+)"?', m.group(2))
+        if rels and "next" in rels.group(1).lower().split():
+            return m.group(1)
+    if re.search(r"rel\s*=\s*\"?[^\";,]*\bnext\b", header, re.I):
+        raise GitHubError("GitHub API: malformed Link header (a rel=next without a <URL>)")
+    return None
+
+
+_LINK_RE = re.compile(r"<([^<>]*)>\s*((?:;[^,<]*)*)")
+
+
+def _comment_id(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2 ** 63:
+        return None
+    return value
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def contains_secret(body: str, token: str) -> bool:
+    """Whether `body` holds `token` as is or base64-encoded (at any byte alignment)."""
+    if token in body:
+        return True
+    raw = token.encode("utf-8")
+    for shift in range(3):
+        enc = base64.b64encode(b"\0" * shift + raw).decode("ascii").rstrip("=")
+        start = (shift * 8 + 5) // 6
+        end = ((shift + len(raw)) * 8) // 6
+        core = enc[start:end]
+        if len(core) >= 8 and (core in body
+                               or core.replace("+", "-").replace("/", "_") in body):
+            return True
+    return False
 
 
 def check_repo(repo: str) -> None:
@@ -185,21 +444,25 @@ def _retryable(status: int, headers: Mapping[str, str]) -> bool:
 
 
 def _json(raw: bytes) -> Any:
+    """The decoded answer, or None when it is empty or not JSON (too deep, bad digits)."""
     try:
         return json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, int digits
         return None
 
 
 def _path(url: str) -> str:
-    return urllib.parse.urlsplit(url).path
+    try:
+        return urllib.parse.urlsplit(url).path
+    except ValueError:
+        return url
 
 
 def _explain(status: int, method: str, url: str, payload: Any, headers: Mapping[str, str]
              ) -> str:
     msg = payload.get("message") if isinstance(payload, Mapping) else None
-    detail = f" ({msg})" if msg else ""
-    where = f"{method} {_path(url)}"
+    detail = f" ({scrub_untrusted(msg)})" if msg else ""
+    where = f"{method} {scrub_untrusted(_path(url), 120)}"
     if status == 401:
         return f"GitHub API: 401 Unauthorized on {where}: the token was rejected{detail}"
     if status == 403:
@@ -212,6 +475,6 @@ def _explain(status: int, method: str, url: str, payload: Any, headers: Mapping[
                 f"or the token cannot see it{detail}")
     if status == 422:
         errors = payload.get("errors") if isinstance(payload, Mapping) else None
-        more = f": {json.dumps(errors)[:300]}" if errors else ""
+        more = f": {scrub_untrusted(json.dumps(errors), 300)}" if errors else ""
         return f"GitHub API: 422 Unprocessable Entity on {where}{detail}{more}"
     return f"GitHub API: HTTP {status} on {where}{detail}"
