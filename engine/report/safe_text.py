@@ -67,6 +67,7 @@ class GuardedStream:
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
         self._pending = ""
+        self._mid_line = False  # the inner stream's last line is unfinished
 
     def write(self, text: str) -> int:
         data = self._pending + text
@@ -76,17 +77,22 @@ class GuardedStream:
         else:
             self._pending = data[cut + 1:]
             self.inner.write(neutralise(data[:cut + 1]))
+            self._mid_line = False
         return len(text)
 
     def drain(self) -> None:
         if self._pending:
             pending, self._pending = self._pending, ""
             self.inner.write(neutralise(pending))
+            self._mid_line = True
 
     def write_commands(self, commands: str) -> None:
         """Write workflow commands costwarden built itself (one per line), unguarded."""
         self.drain()
+        if self._mid_line:  # a command only counts at the start of a line
+            self.inner.write("\n")
         self.inner.write(commands)
+        self._mid_line = not commands.endswith("\n")
 
     def flush(self) -> None:
         self.inner.flush()
