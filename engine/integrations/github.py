@@ -208,8 +208,15 @@ class GitHub:
             with resp:
                 status = int(resp.getcode())
                 headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
-                raw = _read_capped(resp, cap, self._deadline, self._clock) \
-                    if getattr(resp, "fp", None) is not None else b""
+                try:
+                    raw = _read_capped(resp, cap, self._deadline, self._clock) \
+                        if getattr(resp, "fp", None) is not None else b""
+                except (GitHubError, _NetworkError) as exc:
+                    if req.get_method() == "GET" or not 200 <= status < 300:
+                        raise
+                    raise GitHubError(f"the comment was posted (HTTP {status}), but its answer "
+                                      f"could not be read ({exc}): check the pull request "
+                                      "before running again") from None
         except GitHubError:
             raise
         except urllib.error.URLError as exc:
