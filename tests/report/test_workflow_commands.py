@@ -22,9 +22,16 @@ OWN = re.compile(r"::(error|warning|notice) [^\r\n]*::[^\r\n]*")
 
 
 def hostile_plan(tmp_path: Path) -> Path:
+    """The training-cluster plan with payloads in addresses and tags; its usage file
+    (renamed to match) is written beside it as usage.yml."""
+    import yaml
+
     plan = json.loads((REPO / "examples/training-cluster/plan.json").read_text())
+    usage = yaml.safe_load((REPO / "examples/training-cluster/usage.yml").read_text())
     for i, rc in enumerate(plan["resource_changes"]):
         payload = PAYLOADS[i % len(PAYLOADS)]
+        if rc["address"] in usage["resources"]:
+            usage["resources"][rc["address"] + payload] = usage["resources"].pop(rc["address"])
         rc["name"] = rc["name"] + payload
         rc["address"] = rc["address"] + payload
         after = rc["change"].get("after")
@@ -32,6 +39,7 @@ def hostile_plan(tmp_path: Path) -> Path:
             after["tags"] = {"team": "ml" + payload, "environment": payload,
                              "project": "p" + PAYLOADS[(i + 1) % len(PAYLOADS)]}
             after["tags_all"] = dict(after["tags"])
+    (tmp_path / "usage.yml").write_text(json.dumps(usage), encoding="utf-8")
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan), encoding="utf-8")
     return path
@@ -61,10 +69,9 @@ def test_no_output_line_starts_a_workflow_command(cli, tmp_path, monkeypatch, co
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # check prints its annotations too
     monkeypatch.chdir(REPO)
     plan = hostile_plan(tmp_path)
-    usage = REPO / "examples/training-cluster/usage.yml"
+    usage = tmp_path / "usage.yml"
     if command == "diff":
-        args = ["diff", REPO / "examples/training-cluster/plan.json", plan, "--format", fmt,
-                "--usage", usage]
+        args = ["diff", REPO / "examples/training-cluster/plan.json", plan, "--format", fmt]
     elif command == "hook":
         args = ["hook", "check", plan]
     else:
@@ -81,8 +88,7 @@ def test_no_output_line_starts_a_workflow_command(cli, tmp_path, monkeypatch, co
 def test_check_annotations_escape_data_and_properties(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.chdir(REPO)
-    result = cli("check", hostile_plan(tmp_path), "--usage",
-                 REPO / "examples/training-cluster/usage.yml")
+    result = cli("check", hostile_plan(tmp_path), "--usage", tmp_path / "usage.yml")
     own = [line for line in result.out.splitlines() if line.startswith("::")]
     assert own and all(OWN.fullmatch(line) for line in own), own
     assert any("%0A%E2" not in line and "%250A::warning::forged" in line for line in own)
