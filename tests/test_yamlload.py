@@ -85,3 +85,13 @@ def test_a_warm_check_never_imports_pyyaml(tmp_path: Path) -> None:
                            text=True) for _ in range(2)]
     assert [r.stderr.splitlines()[-1] for r in runs] == ["True", "False"], runs[1].stderr
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_a_tampered_entry_with_a_stale_checksum_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DOC)
+    expected = load_yaml(f).data
+    [entry] = _entries(cache)
+    header, _, _ = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(header + b'\n{"data": {"version": 1, "items": []}, "lines": []}')
+    assert load_yaml(f).data == expected
