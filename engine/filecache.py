@@ -5,6 +5,14 @@ Entries are JSON values keyed by sha256(format version + file bytes) in
 `~/.cache/costwarden/<kind>`; COSTWARDEN_CACHE_DIR=off disables the cache.
 Writes go to a temporary file renamed into place (atomic, safe for concurrent
 runs); an unreadable or malformed entry is a miss and is rewritten.
+
+Each entry is one header line, `costwarden-cache 2 <key> <blake2b of payload>`,
+then the JSON payload. An entry whose header does not name the key it is read
+for (it was copied from another source file) or whose payload does not match its
+checksum (edited, truncated) is ignored, re-parsed and rewritten. This catches
+corruption and tampering by anything that does not recompute the checksum; a
+cache directory must still not be writable by untrusted jobs (anyone who can
+write it can write a consistent entry).
 """
 
 from __future__ import annotations
@@ -36,14 +44,31 @@ def content_key(version: str, data: bytes) -> str:
     return h.hexdigest()
 
 
+_MAGIC = b"costwarden-cache 2 "
+
+
+def checksum(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=20).hexdigest()
+
+
 def load_entry(root: Path | None, key: str) -> Any:
-    """The cached JSON value, or None on a miss (absent, unreadable, malformed)."""
+    """The cached JSON value, or None on a miss (absent, unreadable, malformed, or
+    failing its checks: another key in the header, a payload that does not match
+    its checksum)."""
     if root is None:
         return None
     try:  # plain os.path and open(): pathlib costs more than the read of a small file
         with open(os.path.join(root, key[:2], key + ".json"), "rb") as fh:
-            return json.loads(fh.read().decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+            raw = fh.read()
+        head, sep, payload = raw.partition(b"\n")
+        if not sep or not head.startswith(_MAGIC):
+            return None
+        fields = head[len(_MAGIC):].split(b" ")
+        if len(fields) != 2 or fields[0] != key.encode() or \
+                fields[1] != checksum(payload).encode():
+            return None
+        return json.loads(payload.decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 
@@ -57,8 +82,9 @@ def store_entry(root: Path | None, key: str, value: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, separators=(",", ":"))
+            payload = json.dumps(value, separators=(",", ":")).encode("utf-8")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + f"{key} {checksum(payload)}\n".encode() + payload)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -3,6 +3,10 @@
 PyYAML's constructors drop positions, so we compose the node tree (which keeps
 marks) and build plain values ourselves, recording `path -> line` on the way.
 Duplicate keys are an error here: PyYAML would silently keep the last one.
+Anchors and aliases (`&a`, `*a`, `<<: *a`) are an error too: policy, data,
+usage and waiver files need none, and aliases are how a small file expands
+into a huge document (a "billion laughs" bomb). A file larger than
+`Limits.config_bytes` is refused before it is parsed.
 
 Parsed documents go to the content-keyed parse cache (engine/filecache.py, kind
 "yaml"): a run whose policy and data files are all cached never imports PyYAML.
@@ -17,10 +21,11 @@ from typing import Any, Mapping
 
 from . import filecache
 from .errors import InputError
+from .settings import DEFAULT_LIMITS, Limits
 
 JsonPath = tuple[str | int, ...]
 
-_CACHE_FORMAT = "1"  # bump when the cached shape ({"data", "lines"}) changes
+_CACHE_FORMAT = "2"  # bump when the cached shape ({"data", "lines"}) changes
 _MAX_DEPTH = 64
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 
@@ -49,15 +54,20 @@ def json_path(path: JsonPath) -> str:
     return out
 
 
-def load_yaml(path: str | Path, display: str | None = None) -> YamlDoc:
+def load_yaml(path: str | Path, display: str | None = None, *,
+              limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
     """Read one YAML file; any problem is an InputError naming file and line."""
     name = display or str(path)
+    cap = limits.config_bytes
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(cap + 1)
     except FileNotFoundError:
         raise InputError(name, "file not found") from None
     except OSError as exc:
-        raise InputError(name, f"cannot read: {exc}") from None
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > cap:
+        raise InputError(name, f"file larger than {cap:,} bytes (limit config_bytes)")
     root = filecache.cache_dir("yaml")
     key = filecache.content_key(_cache_version(), raw) if root is not None else ""
     doc = _cached_doc(name, filecache.load_entry(root, key)) if key else None
@@ -105,7 +115,7 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
     try:
         node = loader.get_single_node()
         lines: dict[JsonPath, int] = {}
-        data = None if node is None else _build(loader, node, (), lines, name, 0)
+        data = None if node is None else _build(loader, node, (), lines, name, 0, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -119,20 +129,34 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
 
 
 def _build(loader: Any, node: Any, path: JsonPath, lines: dict[JsonPath, int],
-           name: str, depth: int) -> Any:
+           name: str, depth: int, seen: set[int], line: int | None = None) -> Any:
     import yaml
 
+    # The composer gives every alias the very node of its anchor: a node met twice
+    # is an alias (or a merge key's copy of one).
+    if id(node) in seen:
+        raise InputError(name, "YAML aliases (*name, <<: *name) are not allowed in this file; "
+                               f"write the value out (anchor at line {node.start_mark.line + 1})",
+                         line=line or node.start_mark.line + 1)
+    seen.add(id(node))
     if depth > _MAX_DEPTH:
         raise InputError(name, "YAML nested too deeply (or a recursive alias)",
                          line=node.start_mark.line + 1)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolves `<<` merge keys
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError(name, "YAML merge keys (<<) are not allowed in this file; "
+                                       "write the keys out", line=key_node.start_mark.line + 1)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(name, "mapping keys must be plain scalars",
                                  line=key_node.start_mark.line + 1)
+            if id(key_node) in seen:
+                raise InputError(name, "YAML aliases (*name) are not allowed in this file",
+                                 line=key_node.start_mark.line + 1)
+            seen.add(id(key_node))
             key = _scalar(loader, key_node)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key_node.value)
@@ -141,11 +165,12 @@ def _build(loader: Any, node: Any, path: JsonPath, lines: dict[JsonPath, int],
                                  line=key_node.start_mark.line + 1)
             child = path + (key,)
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(loader, value_node, child, lines, name, depth + 1)
+            out[key] = _build(loader, value_node, child, lines, name, depth + 1, seen,
+                              key_node.start_mark.line + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines, name, depth + 1)
-                for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), lines, name, depth + 1, seen,
+                       node.start_mark.line + 1) for i, item in enumerate(node.value)]
     return _scalar(loader, node)
 
 

@@ -85,3 +85,50 @@ def test_a_warm_check_never_imports_pyyaml(tmp_path: Path) -> None:
                            text=True) for _ in range(2)]
     assert [r.stderr.splitlines()[-1] for r in runs] == ["True", "False"], runs[1].stderr
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_a_tampered_entry_with_a_stale_checksum_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text(DOC)
+    expected = load_yaml(f).data
+    [entry] = _entries(cache)
+    header, _, _ = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(header + b'\n{"data": {"version": 1, "items": []}, "lines": []}')
+    assert load_yaml(f).data == expected
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize("text,line", [
+    (BOMB, 2),  # billion laughs: 9**9 items from 10 lines
+    ("base: &b {team: ml}\nother: *b\n", 2),
+    ("base: &b {team: ml}\nother:\n  <<: *b\n  env: dev\n", 3),
+    ("other:\n  <<: {team: ml}\n", 2),
+    ("k: &k team\nm:\n  *k : 1\n", 1),  # (a key alias: the anchor line)
+    ("a: &a [1]\nlist:\n  - *a\n", 3),
+    ("a: &a\n  - *a\n", 1),  # a recursive alias
+])
+def test_anchors_and_aliases_are_refused(tmp_path: Path, cache: Path, text: str,
+                                         line: int) -> None:
+    f = tmp_path / "bomb.yaml"
+    f.write_text(text)
+    with pytest.raises(InputError, match="not allowed in this file") as info:
+        load_yaml(f)
+    assert info.value.file == str(f) and info.value.line == line
+
+
+def test_config_files_are_size_capped(tmp_path: Path, cache: Path) -> None:
+    from engine.settings import DEFAULT_LIMITS
+
+    f = tmp_path / "big.yaml"
+    f.write_text("a: " + "x" * 200 + "\n")
+    small = DEFAULT_LIMITS.with_overrides({"config_bytes": "100"})
+    with pytest.raises(InputError, match="limit config_bytes"):
+        load_yaml(f, limits=small)
+    with pytest.raises(InputError, match="limit config_bytes"):
+        load_yaml("/dev/zero", limits=small)  # never an endless read
+    assert load_yaml(f).data == {"a": "x" * 200}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from .regex_safety import UnsafeRegex, compile_safe
+from .regex_safety import UnsafeRegex, compile_safe, is_pattern
 
 
 class _Missing:
@@ -108,7 +108,7 @@ def _in(actual: Any, expected: Choices) -> bool:
     return any(actual == o for o in expected.others)
 
 
-def _matches(actual: Any, pattern: re.Pattern[str]) -> bool:
+def _matches(actual: Any, pattern: Any) -> bool:  # an RE2 pattern (compile_safe)
     return isinstance(actual, str) and pattern.fullmatch(actual) is not None
 
 
@@ -181,11 +181,10 @@ def prepare(name: str, expected: Any) -> Any:
         if not isinstance(expected, str):
             raise OperandError(name, "a regular expression must be a string")
         try:
-            return compile_safe(expected)
+            return compile_safe(expected)  # RE2: linear time, no backtracking
         except UnsafeRegex as exc:
-            raise OperandError(name, f"unsafe regular expression {expected!r}: {exc}") from None
-        except re.error as exc:
-            raise OperandError(name, f"bad regular expression {expected!r}: {exc}") from None
+            raise OperandError(name, f"bad regular expression {expected!r} (RE2 syntax): "
+                                     f"{exc}") from None
     if op.kind == "glob":
         items = [expected] if isinstance(expected, str) else expected
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -204,7 +203,7 @@ def prepare(name: str, expected: Any) -> Any:
 
 def describe(expected: Any) -> Any:
     """A printable form of a prepared expected value (for evidence)."""
-    if isinstance(expected, re.Pattern):
+    if is_pattern(expected):
         return expected.pattern
     if isinstance(expected, Globs):
         return list(expected.patterns)

@@ -126,7 +126,7 @@ def _read_directory(directory: Path, file: str, default_region: str | None,
         from engine.sources.terraform_hcl import read_hcl
 
         return read_hcl(file, var_files=hcl.var_files, variables=dict(hcl.variables),
-                        default_region=default_region, base=hcl.base)
+                        default_region=default_region, base=hcl.base, limits=limits)
     if hcl.base is not None:
         raise InputError(file, "--base compares two directories of .tf files; this directory "
                                "has none")

@@ -22,12 +22,13 @@ from typing import Any, Collection, Mapping, Sequence
 
 from engine.errors import InputError
 from engine.model import ChangeSet, ResourceChange
+from engine.settings import DEFAULT_LIMITS, Limits
 from engine.sources.hcl.cache import parse_files, read_text
 from engine.sources.hcl.config import Variable
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.modules import ModuleInstance
 from engine.sources.hcl.reader import Context, resource_changes
-from engine.sources.hcl.values import EvalError, HclSyntaxError, equal
+from engine.sources.hcl.values import Budget, EvalError, HclSyntaxError, Refused, equal
 
 FORMAT = "terraform-hcl"
 __all__ = ["read_hcl", "FORMAT", "TAG_ATTRIBUTES"]
@@ -40,7 +41,8 @@ TAG_ATTRIBUTES = frozenset({"tags", "tag", "labels", "region", "zone", "location
 def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
              variables: Mapping[str, str] | None = None, default_region: str | None = None,
              base: str | Path | None = None, attributes: frozenset[str] | None = None,
-             files: Collection[str] | None = None) -> ChangeSet:
+             files: Collection[str] | None = None, limits: Limits = DEFAULT_LIMITS
+             ) -> ChangeSet:
     """Read the root module in `directory` (and its local modules) into a ChangeSet.
 
     Variable precedence, lowest first: defaults, terraform.tfvars(.json),
@@ -49,16 +51,19 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
     blocks (e.g. TAG_ATTRIBUTES); the others are not evaluated at all. `files`
     (paths as shown, i.e. joined to `directory` as given) limits the ChangeSet to
     the resources declared in those files or changed by those override files;
-    what they refer to is still evaluated.
+    what they refer to is still evaluated. `limits` bounds what hostile input may
+    cost (count/for_each instances, string and collection sizes, file reads,
+    module depth): past one, or on a file function reaching outside the module
+    tree, the read stops with an InputError naming the file and line.
     """
     if files is not None and base is not None:
         raise ValueError("a ChangeSet limited to some files cannot be diffed against a base")
     only = None if files is None else frozenset(os.path.normpath(f) for f in files)
     changes, warnings, complete = _read_tree(directory, var_files, variables or {},
-                                             default_region, attributes, only)
+                                             default_region, attributes, only, limits)
     if base is not None:
         base_changes, base_warnings, base_complete = _read_tree(
-            base, var_files, variables or {}, default_region, attributes, only)
+            base, var_files, variables or {}, default_region, attributes, only, limits)
         changes = diff(base_changes, changes)
         warnings += [f"base: {w}" for w in base_warnings]
         complete = complete and base_complete
@@ -68,14 +73,15 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
 
 def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
                default_region: str | None, attributes: frozenset[str] | None,
-               files: frozenset[str] | None) -> tuple[list[ResourceChange], list[str], bool]:
+               files: frozenset[str] | None, limits: Limits = DEFAULT_LIMITS
+               ) -> tuple[list[ResourceChange], list[str], bool]:
     shown = str(directory)
     root = Path(directory).resolve()
     if not root.is_dir():
         raise InputError(shown, "not a directory")
     if not any(p.is_file() for p in root.glob("*.tf")):
         raise InputError(shown, "no .tf files in this directory")
-    ctx = Context(root, shown, default_region, attributes, files)
+    ctx = Context(root, shown, default_region, attributes, files, limits)
     ctx.preload(root)
     cfg = ctx.configs[root]
     values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)
@@ -118,7 +124,7 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
         if not path.is_file():
             raise InputError(str(f), "variable file not found")
         values.update(_tfvars(path, str(f), ctx))
-    ev = Evaluator(_ConstScope())
+    ev = Evaluator(_ConstScope(), ctx.budget)
     for name, text in cli_vars.items():
         decl = declared.get(name)
         if decl is not None and _is_complex(decl):
@@ -126,7 +132,7 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
                 from engine.sources.hcl.parse import parse_expression
 
                 values[name] = ev.eval(parse_expression(text))
-            except (EvalError, HclSyntaxError) as exc:
+            except (EvalError, HclSyntaxError, Refused) as exc:
                 raise InputError(None, f"-var {name}: {exc}") from None
         else:
             values[name] = text  # primitive: converted by the declared type later
@@ -136,6 +142,17 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
     return values
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _is_complex(decl: Variable) -> bool:
     t = decl.type
     return t is not None and not (t[0] == "V" and t[1] in ("string", "number", "bool"))
@@ -143,22 +160,26 @@ def _is_complex(decl: Variable) -> bool:
 
 def _tfvars(path: Path, shown: str, ctx: Context) -> dict[str, Any]:
     if path.name.endswith(".json"):
-        _, text = read_text(path, shown)
+        _, text = read_text(path, shown, ctx.budget.limits.config_bytes)
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
         except json.JSONDecodeError as exc:
             raise InputError(shown, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        except (ValueError, RecursionError) as exc:
+            raise InputError(shown, f"invalid JSON: {str(exc)[:200]}") from None
         if not isinstance(data, dict):
             raise InputError(shown, "a variables file must hold a JSON object")
         return data
-    body = parse_files([(path, shown)])[0]
-    ev = Evaluator(_ConstScope())
+    body = parse_files([(path, shown)], max_bytes=ctx.budget.limits.config_bytes)[0]
+    ev = Evaluator(_ConstScope(), ctx.budget)
     out: dict[str, Any] = {}
     for name, (expr, line) in body["attrs"].items():
         try:
             out[name] = ev.eval(expr)
         except EvalError as exc:
             raise InputError(shown, f"{name}: {exc}", line=line) from None
+        except Refused as exc:
+            raise InputError(shown, f"{name}: {exc.message}", line=exc.line or line) from None
     if body["blocks"]:
         raise InputError(shown, "blocks are not allowed in a variables file",
                          line=body["blocks"][0][3])

@@ -99,3 +99,36 @@ def test_parallel_parse_matches_serial(tmp_path: Path, monkeypatch: pytest.Monke
     bad.write_text("a = = 1\n")
     with pytest.raises(Exception, match=r"zz\.tf:1: invalid HCL"):
         cache.parse_files(files + [(bad, "zz.tf")], parallel=True)
+
+
+def test_tampered_well_shaped_entries_are_ignored(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry must name its source's key and match its checksum, or it is re-parsed:
+    a well-shaped empty body must not make the resources disappear."""
+    monkeypatch.setenv("COSTWARDEN_CACHE_DIR", str(tmp_path / "c"))
+    (tmp_path / "main.tf").write_text(SOURCE)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "empty.tf").write_text("# nothing\n")
+    read_hcl(tmp_path)
+    [entry] = _entries(tmp_path / "c")
+    root = tmp_path / "c" / "hcl"
+    good = entry.read_bytes()
+    empty = b'{"attrs":{},"blocks":[]}'
+    header, _, payload = good.partition(b"\n")
+    key = entry.stem
+    tampered = [
+        empty,  # a bare JSON body (the old format)
+        header + b"\n" + empty,  # the payload changed, the checksum not
+        f"costwarden-cache 2 {'0' * 64} {filecache.checksum(empty)}\n".encode() + empty,
+        f"costwarden-cache 2 {key} {filecache.checksum(empty)}x\n".encode() + empty,
+        good[:-3],  # truncated
+    ]
+    read_hcl(tmp_path / "other")  # an entry for another source, copied over ours:
+    other = next(p for p in _entries(tmp_path / "c") if p != entry)
+    tampered.append(other.read_bytes())
+    for data in tampered:
+        entry.write_bytes(data)
+        assert cache.load_entry(root, key) is None
+        cs = read_hcl(tmp_path)
+        assert [c.address for c in cs.changes] == ["aws_instance.x"]
+        assert entry.read_bytes() == good  # re-parsed and rewritten

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from engine.model import AttrPath
 from engine.sources.hcl.evaluate import Bound, Evaluator
 from engine.sources.hcl.syntax import Body, Expr
-from engine.sources.hcl.values import UNKNOWN, EvalError, Partial, json_dumps, to_string
+from engine.sources.hcl.values import UNKNOWN, EvalError, Partial, Refused, json_dumps, to_string
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -80,6 +80,8 @@ def _eval_attr(ev: Evaluator, expr: Expr, bound: Bound, on_error: OnError, prefi
     except EvalError as exc:  # not kept: each instance reports its own error
         on_error(prefix + name, line, str(exc))
         return UNKNOWN
+    except Refused as exc:  # hostile or over a limit: the read stops here (exit 2)
+        raise Refused(f"{prefix}{name}: {exc.message}", exc.line or line) from None
     if entry is not None:
         entry[2] = value
     return value

@@ -42,11 +42,14 @@ def load_entry(root: Path | None, key: str) -> Body | None:
     return None
 
 
-def read_text(path: Path, shown: str) -> tuple[bytes, str]:
+def read_text(path: Path, shown: str, max_bytes: int | None = None) -> tuple[bytes, str]:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(shown, f"cannot read file: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(shown, f"file larger than {max_bytes:,} bytes (limit input_bytes)")
     try:
         return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -64,13 +67,14 @@ def _parse_job(text: str, shown: str) -> tuple[Body | None, tuple[str, int | Non
 
 
 def parse_files(files: Sequence[tuple[Path, str]], *, parallel: bool | None = None,
-                stats: dict[str, Any] | None = None) -> list[Body]:
+                stats: dict[str, Any] | None = None, max_bytes: int | None = None
+                ) -> list[Body]:
     """Parse (path, shown name) pairs; returns bodies in the same order."""
     root = cache_dir()
     bodies: list[Body | None] = [None] * len(files)
     todo: list[tuple[int, str, str]] = []
     for i, (path, shown) in enumerate(files):
-        data, text = read_text(path, shown)
+        data, text = read_text(path, shown, max_bytes)
         key = content_key(data)
         cached = load_entry(root, key)
         if cached is not None:

@@ -12,8 +12,8 @@ from typing import Any, Mapping, Protocol
 from engine.sources.hcl import functions
 from engine.sources.hcl.syntax import Expr
 from engine.sources.hcl.values import (
-    UNKNOWN, EvalError, Partial, equal, has_unknown, key_string, norm_number, to_bool,
-    to_number, to_string, type_name,
+    UNKNOWN, Budget, EvalError, Partial, Refused, equal, has_unknown, key_string, norm_number,
+    to_bool, to_number, to_string, type_name,
 )
 
 Bound = Mapping[str, Any]
@@ -31,8 +31,12 @@ class Scope(Protocol):
 
 
 class Evaluator:
-    def __init__(self, scope: Scope) -> None:
+    """`budget` (shared by the evaluators of one read) holds the limits and the work
+    spent: strings, collections and loops past a limit raise Refused."""
+
+    def __init__(self, scope: Scope, budget: Budget | None = None) -> None:
         self.scope = scope
+        self.budget = budget if budget is not None else Budget()
 
     def eval(self, node: Expr, bound: Bound | None = None) -> Any:
         if node[0] == "L":
@@ -76,14 +80,25 @@ class Evaluator:
                 unknown = True
             else:
                 out.append(to_string(v))
-        return UNKNOWN if unknown else "".join(out)
+        if unknown:
+            return UNKNOWN
+        return self._join(out, "template")
+
+    def _join(self, out: list[str], what: str) -> str:
+        if len(out) > 1:
+            n = sum(map(len, out))
+            self.budget.want_string(n, what)
+            self.budget.spend(n >> 6, what)
+        return "".join(out)
 
     def _template_for(self, part: list[Any], b: Bound) -> Any:
         coll = self._ev(part[3], b)
         if coll is UNKNOWN:
             return UNKNOWN
         out = []
-        for k, v in _iterate(coll):
+        items = _iterate(coll)
+        self.budget.spend(len(items), "template for")
+        for k, v in items:
             inner = {**b, part[2]: v}
             if part[1]:
                 inner[part[1]] = k
@@ -91,7 +106,7 @@ class Evaluator:
             if r is UNKNOWN:
                 return UNKNOWN
             out.append(r)
-        return "".join(out)
+        return self._join(out, "template for")
 
     def _var(self, node: Expr, b: Bound) -> Any:
         name = node[1]
@@ -140,7 +155,10 @@ class Evaluator:
                 raise EvalError("the expanded argument (...) must be a list")
             args.extend(last)
         if name in functions.TABLE:
-            return functions.call(name, args)
+            result = functions.call(name, args, self.budget)
+            if type(result) is str and len(result) > 64:
+                self.budget.spend(len(result) >> 6, f"{name}()")
+            return self.budget.check(result, f"{name}()")
         return self.scope.call(name, args)  # file functions, provider:: and unknown names
 
     def _try(self, args: list[Expr], b: Bound) -> Any:
@@ -167,7 +185,10 @@ class Evaluator:
         if op in ("&&", "||"):
             return self._logic(op, left, node[3], b)
         right = node[3]
-        return binary(op, left, right[1] if right[0] == "L" else self._ev(right, b))
+        try:
+            return binary(op, left, right[1] if right[0] == "L" else self._ev(right, b))
+        except OverflowError:
+            raise Refused(f"number out of range in {op}") from None
 
     def _logic(self, op: str, left: Any, right_node: Expr, b: Bound) -> Any:
         stop = op == "||"  # the value of the left side that decides alone
@@ -240,7 +261,10 @@ class Evaluator:
         if coll is UNKNOWN:
             return None
         scopes = []
-        for k, v in _iterate(coll):
+        items = _iterate(coll)
+        self.budget.want_items(len(items), "for expression")
+        self.budget.spend(len(items), "for expression")
+        for k, v in items:
             inner = {**b, vname: v}
             if kname:
                 inner[kname] = k

@@ -4,6 +4,13 @@ By default a call whose arguments hold an UNKNOWN anywhere returns UNKNOWN. The
 functions in `_SHALLOW` only look at the outer structure (merge, length, keys...)
 and so keep unknown *elements* in place instead of losing the whole result.
 Non-deterministic functions (uuid, timestamp...) are absent on purpose: unknown.
+
+Hostile arguments cannot make a function hang or exhaust memory: sizes are
+checked against the read's `Budget` before a large string or collection is built
+(format widths, indent, join, replace, pow, setproduct, flatten...), sets use
+hashing instead of pairwise comparison, and regex(), regexall() and replace()
+run on RE2 (linear time; Terraform's own regex syntax). What is refused raises
+`Refused`, which ends the read with the file and line (exit 2).
 """
 
 from __future__ import annotations
@@ -18,13 +25,14 @@ import re
 from typing import Any, Callable
 
 from engine.sources.hcl.values import (
-    UNKNOWN, EvalError, equal, has_unknown, json_dumps, key_string, norm_number, to_bool,
-    to_number, to_string, type_name,
+    MAX_INT_BITS, UNKNOWN, Budget, EvalError, Refused, equal, has_unknown, json_dumps,
+    key_string, norm_number, to_bool, to_number, to_string, type_name,
 )
 
-
-def call(name: str, args: list[Any]) -> Any:
+def call(name: str, args: list[Any], budget: Budget | None = None) -> Any:
     fn = TABLE[name]
+    if budget is None:
+        budget = Budget()
     if name in ("coalesce", "coalescelist"):
         pass  # they stop at the first usable argument, known or not
     elif name in _SHALLOW:
@@ -33,9 +41,17 @@ def call(name: str, args: list[Any]) -> Any:
     elif any(has_unknown(a) for a in args):
         return UNKNOWN
     try:
+        if name in _SIZED:
+            return _SIZED[name](budget, *args)
         return fn(*args)
+    except Refused as exc:
+        if exc.message.startswith(name + "()"):
+            raise
+        raise Refused(f"{name}(): {exc.message}") from None
     except TypeError as exc:
         raise EvalError(f"{name}(): wrong number of arguments ({len(args)})") from exc
+    except OverflowError:
+        raise Refused(f"{name}(): number out of range") from None
     except (ValueError, KeyError, IndexError, ZeroDivisionError, re.error) as exc:
         raise EvalError(f"{name}(): {exc}") from exc
 
@@ -52,12 +68,32 @@ def _map(v: Any, fn: str) -> dict[str, Any]:
     raise EvalError(f"{fn}(): a map or object is required, got {type_name(v)}")
 
 
+def _hkey(x: Any) -> Any:
+    """A hashable key that is equal for values `equal` calls equal."""
+    if isinstance(x, bool):
+        return ("b", x)
+    if isinstance(x, (int, float)):
+        return ("n", x)
+    if isinstance(x, str):
+        return ("s", x)
+    if x is None:
+        return ("z",)
+    return ("j", json_dumps(x))
+
+
 def _unique(items: list[Any]) -> list[Any]:
     out: list[Any] = []
+    seen: set[Any] = set()
     for x in items:
-        if not any(equal(x, y) for y in out):
+        k = _hkey(x)
+        if k not in seen:
+            seen.add(k)
             out.append(x)
     return out
+
+
+def _keys(items: Any, fn: str) -> set[Any]:
+    return {_hkey(x) for x in _list(items, fn)}
 
 
 def _set(items: list[Any]) -> list[Any]:
@@ -126,19 +162,25 @@ def _element(lst: Any, i: Any) -> Any:
     return lst[int(to_number(i)) % len(lst)]
 
 
-def _flatten(v: Any) -> Any:
+def _flatten(budget: Budget, v: Any) -> Any:
     out: list[Any] = []
-    for x in _list(v, "flatten"):
-        if x is UNKNOWN:
-            return UNKNOWN
-        if isinstance(x, list):
-            inner = _flatten(x)
-            if inner is UNKNOWN:
-                return UNKNOWN
-            out.extend(inner)
-        else:
-            out.append(x)
-    return out
+
+    def walk(lst: list[Any], depth: int) -> bool:
+        if depth > 64:
+            raise EvalError("flatten(): lists nested too deeply")
+        budget.spend(len(lst), "flatten()")
+        for x in lst:
+            if x is UNKNOWN:
+                return False
+            if isinstance(x, list):
+                if not walk(x, depth + 1):
+                    return False
+            else:
+                out.append(x)
+        budget.want_items(len(out), "flatten()")
+        return True
+
+    return out if walk(_list(v, "flatten"), 0) else UNKNOWN
 
 
 _FORMAT_SPEC = re.compile(r"%(\[\d+\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([vsdqftbeEgGxXo%])")
@@ -161,10 +203,13 @@ def _format_specs(fmt: str) -> tuple[tuple[tuple[Any, ...], ...], str]:
     return tuple(specs), fmt[i:]
 
 
-def _format(fmt: str, *args: Any) -> str:
+def _format(budget: Budget, fmt: Any, *args: Any) -> str:
     out, ai = [], 0
-    specs, tail = _format_specs(fmt)
+    specs, tail = _format_specs(to_string(fmt))
+    size = len(fmt)
     for before, index, verb, align, width, pyspec, prec in specs:
+        size += int(width or 0) + int(prec or 0)
+        budget.want_string(size, "format()")
         out.append(before)
         if verb == "%":
             out.append("%")
@@ -189,23 +234,69 @@ def _format(fmt: str, *args: Any) -> str:
             out.append(to_string(to_bool(a)))
         else:
             out.append(format(int(to_number(a)), pyspec + {"b": "b", "o": "o"}.get(verb, verb)))
+        size += len(out[-1])
+        budget.want_string(size, "format()")
     out.append(tail)
     return "".join(out)
 
 
-def _regex_pattern(p: str) -> re.Pattern[str]:
-    # RE2 named groups (?P<n>...) are Python's too; \z is Python's \Z.
-    return re.compile(p.replace(r"\z", r"\Z"))
+def _formatlist(budget: Budget, fmt: Any, *lists: Any) -> list[str]:
+    out, total = [], 0
+    for xs in zip(*lists):
+        out.append(_format(budget, fmt, *xs))
+        total += len(out[-1])
+        budget.want_string(total, "formatlist() (all strings)")
+    return out
+
+
+def _indent(budget: Budget, n: Any, s: Any) -> str:
+    s, width = to_string(s), int(to_number(n))
+    budget.want_string(len(s) + max(width, 0) * s.count("\n"), "indent()")
+    return s.replace("\n", "\n" + " " * width)
+
+
+def _join(budget: Budget, sep: Any, *lists: Any) -> str:
+    sep = to_string(sep)
+    parts = [to_string(x) for lst in lists for x in _list(lst, "join")]
+    budget.want_string(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), "join()")
+    return sep.join(parts)
+
+
+def _pow(x: Any, y: Any) -> Any:
+    a, b = to_number(x), to_number(y)
+    if type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
+        if b * math.log2(abs(a)) > MAX_INT_BITS:
+            raise Refused("pow(): number out of range")
+        return a ** b
+    if a < 0 and not float(b).is_integer():
+        raise EvalError("pow(): a negative number to a fractional power")
+    if a == 0 and b < 0:
+        raise EvalError("pow(): zero to a negative power")
+    return norm_number(float(a) ** float(b))
+
+
+@functools.lru_cache(maxsize=256)
+def _regex_pattern(p: Any) -> Any:
+    """An RE2 pattern (the syntax Terraform's regex functions use): linear-time
+    matching. A pattern RE2 refuses (back-references, lookaround) is refused."""
+    if not isinstance(p, str):
+        raise EvalError(f"a pattern must be a string, got {type_name(p)}")
+    from engine.policy.regex_safety import UnsafeRegex, compile_safe
+
+    try:
+        return compile_safe(p)
+    except UnsafeRegex as exc:
+        raise Refused(f"regular expression {p[:80]!r} is not valid RE2: {exc}") from None
 
 
 def _regex(pattern: str, s: str) -> Any:
-    m = _regex_pattern(pattern).search(s)
+    m = _regex_pattern(pattern).search(to_string(s))
     if m is None:
         raise EvalError("regex(): no match")
     return _match_value(m)
 
 
-def _match_value(m: re.Match[str]) -> Any:
+def _match_value(m: Any) -> Any:
     if m.re.groupindex:
         return {k: m.group(k) for k in m.re.groupindex}
     if m.re.groups:
@@ -213,11 +304,49 @@ def _match_value(m: re.Match[str]) -> Any:
     return m.group(0)
 
 
-def _replace(s: str, old: str, new: str) -> str:
+def _regexall(budget: Budget, pattern: Any, s: Any) -> list[Any]:
+    out = []
+    for m in _regex_pattern(pattern).finditer(to_string(s)):
+        out.append(_match_value(m))
+        budget.want_items(len(out), "regexall()")
+    return out
+
+
+_SUBST = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\w+))|\$\$")
+
+
+def _replace(budget: Budget, s: Any, old: Any, new: Any) -> str:
+    s, old, new = to_string(s), to_string(old), to_string(new)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        repl = re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", new.replace("\\", "\\\\"))
-        return _regex_pattern(old[1:-1]).sub(repl, s)
+        pattern = _regex_pattern(old[1:-1])
+        return _regex_replace(budget, pattern, s, new)
+    count = s.count(old) if old else len(s) + 1
+    budget.want_string(len(s) + count * (len(new) - len(old)), "replace()")
     return s.replace(old, new)
+
+
+def _regex_replace(budget: Budget, pattern: Any, s: str, new: str) -> str:
+    """Go's Regexp.ReplaceAllString: $1, ${name} and $name expand, $$ is a $."""
+    out, pos, size = [], 0, 0
+    for m in pattern.finditer(s):
+        out.append(s[pos:m.start()])
+        out.append(_SUBST.sub(lambda t: _group(m, t), new))
+        size += len(out[-2]) + len(out[-1])
+        budget.want_string(size + len(s) - m.end(), "replace()")
+        pos = m.end()
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def _group(m: Any, t: re.Match[str]) -> str:
+    if t.group(0) == "$$":
+        return "$"
+    name = t.group(1) or t.group(2) or t.group(3)
+    try:
+        value = m.group(int(name) if name.isdigit() else name)
+    except (IndexError, KeyError, ValueError):
+        return ""  # Go: an unknown group expands to nothing
+    return value or ""
 
 
 def _substr(s: str, offset: Any, length: Any) -> str:
@@ -257,6 +386,8 @@ def _tobool(v: Any) -> Any:
 
 
 def _range(*args: Any) -> list[Any]:
+    if not 1 <= len(args) <= 3:
+        raise EvalError("range(): 1 to 3 arguments")
     nums = [to_number(a) for a in args]
     start, stop, step = (0, nums[0], 1) if len(nums) == 1 else (nums + [1])[:3]
     if step == 0:
@@ -313,16 +444,44 @@ def _cidrhost(prefix: str, hostnum: Any) -> str:
     return str(net.network_address + n if n >= 0 else net.broadcast_address + n + 1)
 
 
-def _setproduct(*sets: Any) -> list[Any]:
+def _setproduct(budget: Budget, *sets: Any) -> list[Any]:
+    size = 1
+    for s in sets:
+        size *= len(_list(s, "setproduct"))
+        budget.want_items(size, "setproduct()")
+    budget.spend(size * max(len(sets), 1), "setproduct()")
     out: list[list[Any]] = [[]]
     for s in sets:
-        out = [x + [y] for x in out for y in _list(s, "setproduct")]
+        out = [x + [y] for x in out for y in s]
     return out
 
 
-def _transpose(m: Any) -> dict[str, list[str]]:
+def _chunklist(budget: Budget, lst: Any, n: Any) -> list[Any]:
+    lst, size = _list(lst, "chunklist"), int(to_number(n))
+    if size <= 0:
+        return [lst] if size == 0 else _fail("chunklist(): the size must not be negative")
+    return [lst[i:i + size] for i in range(0, len(lst), size)]
+
+
+def _fail(message: str) -> Any:
+    raise EvalError(message)
+
+
+def _intersection(a: Any, *others: Any) -> list[Any]:
+    keys = [_keys(s, "setintersection") for s in others]
+    return _set([x for x in _list(a, "setintersection") if all(_hkey(x) in k for k in keys)])
+
+
+def _matchkeys(values: Any, keys: Any, searchset: Any) -> list[Any]:
+    wanted = _keys(searchset, "matchkeys")
+    return [v for v, k in zip(_list(values, "matchkeys"), _list(keys, "matchkeys"))
+            if _hkey(k) in wanted]
+
+
+def _transpose(budget: Budget, m: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k in sorted(_map(m, "transpose")):
+        budget.spend(len(_list(m[k], "transpose")), "transpose()")
         for v in m[k]:
             out.setdefault(v, []).append(k)
     return out
@@ -336,11 +495,23 @@ def _minmax(pick: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def _jsondecode(s: str) -> Any:
     try:
-        return json.loads(s)
-    except ValueError as exc:
-        raise EvalError(f"jsondecode(): {exc}") from None
+        return json.loads(to_string(s), parse_float=_finite, parse_constant=_no_constant,
+                          parse_int=lambda t: norm_number(int(t)))
+    except (ValueError, RecursionError) as exc:
+        raise EvalError(f"jsondecode(): {str(exc)[:200]}") from None
 
 
 TABLE: dict[str, Callable[..., Any]] = {
@@ -348,19 +519,17 @@ TABLE: dict[str, Callable[..., Any]] = {
     "abs": lambda x: abs(to_number(x)), "ceil": lambda x: math.ceil(to_number(x)),
     "floor": lambda x: math.floor(to_number(x)),
     "log": lambda x, b: norm_number(math.log(to_number(x), to_number(b))),
-    "pow": lambda x, y: norm_number(to_number(x) ** to_number(y)),
+    "pow": _pow,
     "signum": lambda x: (to_number(x) > 0) - (to_number(x) < 0),
     "max": _minmax(max), "min": _minmax(min),
     "parseint": lambda s, base: int(to_string(s), int(to_number(base))),
     # strings
     "chomp": lambda s: re.sub(r"(\r\n|\n|\r)+$", "", s), "format": _format,
-    "formatlist": lambda f, *ls: [_format(f, *xs) for xs in zip(*ls)],
-    "indent": lambda n, s: s.replace("\n", "\n" + " " * int(to_number(n))),
-    "join": lambda sep, *ls: sep.join(to_string(x) for lst in ls for x in _list(lst, "join")),
+    "formatlist": _formatlist, "indent": _indent, "join": _join,
     "lower": lambda s: to_string(s).lower(), "upper": lambda s: to_string(s).upper(),
     "title": lambda s: re.sub(r"\b[a-z]", lambda m: m.group(0).upper(), s),
     "regex": _regex,
-    "regexall": lambda p, s: [_match_value(m) for m in _regex_pattern(p).finditer(s)],
+    "regexall": _regexall,
     "replace": _replace, "split": lambda sep, s: to_string(s).split(sep),
     "strrev": lambda s: s[::-1], "substr": _substr,
     "trim": lambda s, chars: s.strip(chars), "trimprefix": lambda s, p: s.removeprefix(p),
@@ -371,21 +540,22 @@ TABLE: dict[str, Callable[..., Any]] = {
     # collections
     "alltrue": lambda lst: all(to_bool(x) for x in _list(lst, "alltrue")),
     "anytrue": lambda lst: any(to_bool(x) for x in _list(lst, "anytrue")),
-    "chunklist": lambda lst, n: [lst[i:i + int(n)] for i in range(0, len(lst), int(n))],
+    "chunklist": _chunklist,
     "coalesce": _coalesce, "coalescelist": _coalescelist,
     "compact": lambda lst: [x for x in _list(lst, "compact") if x not in (None, "")],
     "concat": _concat,
-    "contains": lambda lst, v: any(equal(x, v) for x in _list(lst, "contains")),
+    "contains": lambda lst, v: _hkey(v) in _keys(lst, "contains"),
     "distinct": lambda lst: _unique(_list(lst, "distinct")), "element": _element,
     "flatten": _flatten, "index": _index_of,
     "keys": lambda m: sorted(_map(m, "keys")), "length": _length, "lookup": _lookup,
-    "matchkeys": lambda vs, ks, sel: [v for v, k in zip(vs, ks) if any(equal(k, s) for s in sel)],
+    "matchkeys": _matchkeys,
     "merge": _merge, "one": _one, "range": _range,
     "reverse": lambda lst: list(reversed(_list(lst, "reverse"))),
-    "setintersection": lambda a, *o: _set([x for x in a if all(any(equal(x, y) for y in s) for s in o)]),
+    "setintersection": _intersection,
     "setproduct": _setproduct,
-    "setsubtract": lambda a, b: _set([x for x in a if not any(equal(x, y) for y in b)]),
-    "setunion": lambda *s: _set([x for lst in s for x in lst]),
+    "setsubtract": lambda a, b: (lambda k: _set([x for x in _list(a, "setsubtract")
+                                                 if _hkey(x) not in k]))(_keys(b, "setsubtract")),
+    "setunion": lambda *s: _set([x for lst in s for x in _list(lst, "setunion")]),
     "slice": _slice, "sort": lambda lst: sorted(to_string(x) for x in _list(lst, "sort")),
     "sum": _sum, "transpose": _transpose,
     "values": lambda m: [m[k] for k in sorted(_map(m, "values"))], "zipmap": _zipmap,
@@ -406,6 +576,14 @@ TABLE: dict[str, Callable[..., Any]] = {
     # network
     "cidrsubnet": _cidrsubnet, "cidrhost": _cidrhost,
     "cidrnetmask": lambda p: str(ipaddress.ip_network(p, strict=False).netmask),
+}
+
+# Functions that take the read's Budget first: they could build a value far larger
+# than their arguments, so they check sizes before building it.
+_SIZED: dict[str, Callable[..., Any]] = {
+    "format": _format, "formatlist": _formatlist, "indent": _indent, "join": _join,
+    "replace": _replace, "regexall": _regexall, "setproduct": _setproduct,
+    "flatten": _flatten, "chunklist": _chunklist, "transpose": _transpose,
 }
 
 # Functions that only look at the outer structure of their arguments.

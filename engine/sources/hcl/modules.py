@@ -16,18 +16,24 @@ from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.syntax import Expr
 from engine.sources.hcl.templates import template_from_text
 from engine.sources.hcl.typeconv import convert
-from engine.sources.hcl.values import UNKNOWN, EvalError, has_unknown, key_string, to_number
+from engine.sources.hcl.files import FILE_FUNCTIONS, file_function
+from engine.sources.hcl.values import (
+    UNKNOWN, EvalError, Refused, has_unknown, key_string, to_number,
+)
 
 if TYPE_CHECKING:
     from engine.sources.hcl.reader import Context
 
 Thunk = Callable[[], Any]
 _MISSING = object()
-MAX_DEPTH = 32
 # Functions whose result is not known at plan time (or not reproducible): UNKNOWN, silently.
 _QUIET_UNKNOWN = frozenset({"timestamp", "plantimestamp", "uuid", "uuidv5", "bcrypt",
-                            "timeadd", "formatdate", "timecmp", "filemd5", "filesha1",
-                            "filesha256", "filesha512", "filebase64sha256", "rsadecrypt"})
+                            "timeadd", "formatdate", "timecmp", "rsadecrypt"})
+
+
+def refused(file: str, what: str, exc: Refused, line: int | None) -> InputError:
+    """The InputError (exit 2) for a Refused met while evaluating `what`."""
+    return InputError(file, f"{what}: {exc.message}", line=exc.line or line)
 
 
 class ProviderConfig:
@@ -75,10 +81,13 @@ class ChildCall:
 
 class ModuleInstance:
     def __init__(self, ctx: "Context", cfg: ModuleConfig, path: tuple[str, ...],
-                 inputs: dict[str, Thunk], providers: dict[str, ProviderConfig]) -> None:
+                 inputs: dict[str, Thunk], providers: dict[str, ProviderConfig],
+                 calls: tuple[tuple[Path, str], ...] = ()) -> None:
         self.ctx, self.cfg, self.path = ctx, cfg, path
         self.inputs = inputs
-        self.ev = Evaluator(self)
+        # (directory, address) of this module and every module that called it
+        self.calls = calls + ((cfg.directory, self.module_address or "root module"),)
+        self.ev = Evaluator(self, ctx.budget)
         self._values: dict[str, Any] = {}
         self._busy: list[str] = []
         self._children: dict[str, ChildCall] | None = None
@@ -112,6 +121,11 @@ class ModuleInstance:
             where = f"{file}:{line}" if line else file
             self.warn(f"{where}: {self.address(key)}: {exc}; value unknown")
             value = UNKNOWN
+        except Refused as exc:
+            raise refused(file, self.address(key), exc, line) from None
+        except RecursionError:
+            raise InputError(file, f"{self.address(key)}: expressions nested too deeply",
+                             line=line) from None
         finally:
             self._busy.pop()
         self._values[key] = value
@@ -126,6 +140,8 @@ class ModuleInstance:
         except EvalError as exc:
             self.warn(f"{file}:{attr[1]}: {exc}; value unknown")
             return UNKNOWN
+        except Refused as exc:
+            raise refused(file, self.module_address or "root module", exc, attr[1]) from None
 
     def var(self, name: str) -> Any:
         decl = self.cfg.variables.get(name)
@@ -196,6 +212,15 @@ class ModuleInstance:
         attrs = decl.body["attrs"]
         config_addr = self.address(decl.key)
         keyed, repetition = self.repetition(attrs, decl.file, config_addr)
+        try:
+            self.ctx.budget.spend(len(keyed or ()), config_addr)
+            return self._instances(decl, keyed, repetition, only)
+        except Refused as exc:
+            raise refused(decl.file, config_addr, exc, decl.line) from None
+
+    def _instances(self, decl: ResourceDecl, keyed: Any, repetition: str | None,
+                   only: frozenset[str] | None) -> ResourceInstances:
+        config_addr = self.address(decl.key)
         known = keyed is not None
         if keyed is None:
             self.warn(f"{decl.file}:{decl.line}: {config_addr}: {repetition} is not known "
@@ -262,7 +287,7 @@ class ModuleInstance:
         raise EvalError(f"unknown name {name!r}")
 
     def call(self, name: str, args: list[Any]) -> Any:
-        if name in ("file", "templatefile", "fileexists", "filebase64"):
+        if name in FILE_FUNCTIONS:
             return self._file_function(name, args)
         if name in ("basename", "dirname", "abspath", "pathexpand") and args:
             if has_unknown(args[0]):
@@ -274,25 +299,22 @@ class ModuleInstance:
         return UNKNOWN
 
     def _file_function(self, name: str, args: list[Any]) -> Any:
-        if not args or has_unknown(args[0]) or not isinstance(args[0], str):
+        """File functions read inside the root module's tree, or inside the tree of
+        the module that calls them (a module sourced from outside the root reads
+        its own files), after resolving symlinks: see files.py."""
+        if not args or has_unknown(args[0]):
             return UNKNOWN
-        path = Path(self.ctx.root_dir, args[0])
-        if name == "fileexists":
-            return path.is_file()
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise EvalError(f"{name}(): cannot read {args[0]!r}") from None
-        if name == "filebase64":
-            import base64
-            return base64.b64encode(data).decode()
-        text = data.decode("utf-8", errors="replace")
-        if name == "file":
-            return text
+        allowed = (self.ctx.root_dir, self.cfg.directory)
+        result = file_function(name, args, self.ctx.root_dir, allowed,
+                               self.ctx.budget.limits.file_read_bytes)
+        if name != "templatefile" or result is UNKNOWN:
+            if name == "fileset":
+                self.ctx.warn_once("function fileset() is not supported: its result is unknown")
+            return result
         if len(args) < 2 or has_unknown(args[1]) or not isinstance(args[1], dict):
             return UNKNOWN
-        template = template_from_text(text, None)
-        return Evaluator(_TemplateScope(self)).eval(template, args[1])
+        template = template_from_text(result, None)
+        return Evaluator(_TemplateScope(self), self.ctx.budget).eval(template, args[1])
 
     # --- module calls -----------------------------------------------------------
     def children(self) -> dict[str, ChildCall]:
@@ -320,13 +342,24 @@ class ModuleInstance:
         cfg = self.ctx.module_config(self.cfg, source, where)
         if cfg is None:
             return ChildCall("missing", {}, None)
-        if len(self.path) >= MAX_DEPTH:
-            self.warn(f"{where}: modules nested deeper than {MAX_DEPTH}: not read")
-            return ChildCall("missing", {}, None)
+        dirs = [d for d, _ in self.calls]
+        if cfg.directory in dirs:
+            first = dirs.index(cfg.directory)
+            chain = " -> ".join(f"{a} ({self.ctx.shown(d)})" for d, a in self.calls[first:])
+            raise InputError(decl.file, f"{where}: module cycle: {chain} -> {where} "
+                                        f"({self.ctx.shown(cfg.directory)})", line=decl.line)
+        depth = self.ctx.budget.limits.module_depth
+        if len(self.path) >= depth:
+            raise InputError(decl.file, f"{where}: modules nested deeper than {depth} "
+                                        "(limit module_depth)", line=decl.line)
         keys, repetition = self.repetition(attrs, decl.file, where)
         if keys is None:
             self.warn(f"{where}: {repetition} is not known before apply: module not expanded")
             return ChildCall("unknown", {}, repetition)
+        try:
+            self.ctx.budget.spend(len(keys), where)
+        except Refused as exc:
+            raise refused(decl.file, where, exc, decl.line) from None
         instances = {}
         for key, bound in keys:
             suffix = format_key(key) if key is not None else ""
@@ -335,7 +368,7 @@ class ModuleInstance:
                                    "depends_on")}
             providers = self._child_providers(attrs.get("providers"), where)
             instances[key] = ModuleInstance(self.ctx, cfg, self.path + (f"module.{name}{suffix}",),
-                                            inputs, providers)
+                                            inputs, providers, self.calls)
         return ChildCall("local", instances, repetition)
 
     def _input_thunk(self, expr: Expr, bound: dict[str, Any]) -> Thunk:
@@ -358,18 +391,35 @@ class ModuleInstance:
     def repetition(self, attrs: dict[str, Any], file: str, where: str
                    ) -> tuple[list[tuple[Any, dict[str, Any]]] | None, str | None]:
         """Instances as (key, bound names); None keys when count/for_each is unknown."""
+        limit = self.ctx.budget.limits.instances
+
+        def too_many(n: int, what: str, line: int | None) -> InputError:
+            return InputError(file, f"{where}: {what} makes {n:,} instances, more than "
+                                    f"{limit:,} (limit instances)", line=line)
+
         if "count" in attrs:
             value = self.safe_eval(attrs["count"], file)
+            line = attrs["count"][1]
             if value is UNKNOWN or value is None:
                 return None, "count"
             try:
-                n = int(to_number(value))
+                number = to_number(value)
             except EvalError:
-                self.warn(f"{file}:{attrs['count'][1]}: {where}: count is not a number")
+                self.warn(f"{file}:{line}: {where}: count is not a number")
                 return None, "count"
-            return [(i, {"count": {"index": i}}) for i in range(max(n, 0))], "count"
+            if isinstance(number, float) and not number.is_integer():
+                raise InputError(file, f"{where}: count must be a whole number, not {number}",
+                                 line=line)
+            n = int(number)
+            if n < 0:
+                raise InputError(file, f"{where}: count must not be negative ({n})", line=line)
+            if n > limit:
+                raise too_many(n, "count", line)
+            return [(i, {"count": {"index": i}}) for i in range(n)], "count"
         if "for_each" in attrs:
             value = self.safe_eval(attrs["for_each"], file)
+            if isinstance(value, (dict, list)) and len(value) > limit:
+                raise too_many(len(value), "for_each", attrs["for_each"][1])
             if value is None:
                 return [], "for_each"
             if isinstance(value, dict):
@@ -399,6 +449,8 @@ class _TemplateScope:
         raise EvalError(f"templatefile(): {name!r} is not a template variable")
 
     def call(self, name: str, args: list[Any]) -> Any:
+        if name == "templatefile":  # as in Terraform: no recursion through templates
+            raise EvalError("templatefile() cannot be called from a template")
         return self.owner.call(name, args)
 
 

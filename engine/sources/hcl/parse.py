@@ -149,9 +149,13 @@ def _literal_value(node: Tree) -> Expr:
 
 def _number(node: Tree) -> Expr:
     text = str(node.children[0])
+    if node.data == "int_lit" and len(text) > 300:
+        raise HclSyntaxError(f"number {text[:20]}... is out of range", _line(node))
     if node.data == "int_lit":
         return ["L", int(text)]
     value = float(text)
+    if value in (float("inf"), float("-inf")) or value != value:
+        raise HclSyntaxError(f"number {text[:40]} is out of range", _line(node))
     return ["L", int(value) if value.is_integer() and "e" not in text.lower() else value]
 
 

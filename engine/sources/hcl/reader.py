@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from engine.model import AttrPath, ResourceChange, SourceLocation
+from engine.settings import DEFAULT_LIMITS, Limits
 from engine.sources.hcl.blocks import effective_tags, strip_unknown
 from engine.sources.hcl.cache import parse_files
 from engine.sources.hcl.config import (
     ModuleConfig, ResourceDecl, build_config, declaration_refs, resolve_refs, traversal_root,
 )
 from engine.sources.hcl.modules import ModuleInstance, ProviderConfig, is_local_source
+from engine.sources.hcl.values import Budget
 from engine.sources.terraform_attrs import attribute_region, zone_to_region
 
 _PROVIDER_ALIASES = {"google-beta": "google"}
@@ -33,8 +35,9 @@ class Context:
 
     def __init__(self, root_dir: Path, root_shown: str, default_region: str | None,
                  attributes: frozenset[str] | None = None,
-                 files: frozenset[str] | None = None) -> None:
+                 files: frozenset[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
+        self.budget = Budget(limits)  # limits and work spent, shared by every evaluator
         self.default_region = default_region
         self.attributes = attributes  # top-level resource attributes to read (None: all)
         self.files = files  # read only resources declared or overridden there (None: all)
@@ -67,7 +70,7 @@ class Context:
             if any(d.glob("*.tf.json")):
                 self.warn_once(f"{self.shown(d)}: *.tf.json files are not read (JSON syntax)")
         stats: dict[str, Any] = {}
-        bodies = parse_files(files, stats=stats)
+        bodies = parse_files(files, stats=stats, max_bytes=self.budget.limits.input_bytes)
         self.stats["hits"] += stats.get("hits", 0)
         self.stats["parsed"] += stats.get("parsed", 0)
         for d in todo:

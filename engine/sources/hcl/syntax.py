@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 # Bump when the tree format changes: it is part of the cache key.
-AST_VERSION = "2"
+AST_VERSION = "3"
 
 Expr = list[Any]
 Body = dict[str, Any]

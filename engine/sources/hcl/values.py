@@ -9,6 +9,7 @@ through operators and functions and is never replaced by a guess.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
@@ -48,6 +49,72 @@ class EvalError(Exception):
     """An expression cannot be evaluated (Terraform would report an error)."""
 
 
+class Refused(Exception):
+    """Hostile or over-limit input met while evaluating (a file read outside the
+    module tree, a value past a limit, a number out of range, a regex RE2 cannot
+    run). Not an EvalError: try() and can() do not swallow it. The nearest place
+    that knows the .tf file and line turns it into an InputError (exit 2)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class Budget:
+    """The limits of one read and the work spent so far (shared by every evaluator
+    of the read): for-expression iterations and resource/module instances."""
+
+    __slots__ = ("limits", "steps")
+
+    def __init__(self, limits: Any = None) -> None:
+        if limits is None:
+            from engine.settings import DEFAULT_LIMITS
+
+            limits = DEFAULT_LIMITS
+        self.limits = limits
+        self.steps = 0
+
+    def spend(self, n: int, what: str) -> None:
+        self.steps += n
+        if self.steps > self.limits.hcl_steps:
+            raise Refused(f"{what}: evaluation needs more than {self.limits.hcl_steps:,} steps "
+                          "(limit hcl_steps)")
+
+    def check(self, value: Any, what: str) -> Any:
+        """`value` if its length is within the string/collection limits."""
+        if isinstance(value, str):
+            if len(value) > self.limits.string_length:
+                raise Refused(f"{what}: a string of {len(value):,} characters is longer than "
+                              f"{self.limits.string_length:,} (limit string_length)")
+        elif isinstance(value, (list, dict)):
+            if len(value) > self.limits.collection_length:
+                raise Refused(f"{what}: a collection of {len(value):,} items is longer than "
+                              f"{self.limits.collection_length:,} (limit collection_length)")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise Refused(f"{what}: number out of range")
+        elif isinstance(value, int) and not isinstance(value, bool) and \
+                value.bit_length() > MAX_INT_BITS:
+            raise Refused(f"{what}: number out of range")
+        return value
+
+    def want_string(self, n: int, what: str) -> None:
+        """Refuse before building a string of `n` characters."""
+        if n > self.limits.string_length:
+            raise Refused(f"{what}: would build a string of {n:,} characters, more than "
+                          f"{self.limits.string_length:,} (limit string_length)")
+
+    def want_items(self, n: int, what: str) -> None:
+        """Refuse before building a collection of `n` items."""
+        if n > self.limits.collection_length:
+            raise Refused(f"{what}: would build a collection of {n:,} items, more than "
+                          f"{self.limits.collection_length:,} (limit collection_length)")
+
+
+# Terraform numbers are 512-bit floats; an integer wider than this is out of range.
+MAX_INT_BITS = 1000
+
+
 def is_unknown(value: Any) -> bool:
     return value is UNKNOWN
 
@@ -80,8 +147,15 @@ def type_name(value: Any) -> str:
 
 
 def norm_number(value: float | int) -> int | float:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
+    """Integral floats become ints; a result out of range (infinite, NaN, an
+    integer wider than MAX_INT_BITS) is refused."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**63:
+            return int(value)
+        if not math.isfinite(value):
+            raise Refused("number out of range")
+    elif type(value) is int and value.bit_length() > MAX_INT_BITS:
+        raise Refused("number out of range")
     return value
 
 
@@ -93,10 +167,15 @@ def to_number(value: Any) -> int | float:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
+        if len(value) > 400:
+            raise EvalError(f"cannot convert {value[:40]!r}... to a number")
         try:
-            return norm_number(float(value)) if any(c in value for c in ".eE") else int(value)
+            number = float(value) if any(c in value for c in ".eE") else int(value)
         except ValueError:
             raise EvalError(f"cannot convert {value!r} to a number") from None
+        if isinstance(number, float) and not math.isfinite(number):
+            raise EvalError(f"cannot convert {value!r} to a number")
+        return norm_number(number)
     raise EvalError(f"a number is required, got {type_name(value)}")
 
 
