@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..redact import safe
 from .estimate import add_common_input_options
 
 
@@ -60,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
     text = render(args.format, estimate, result, comment_key=args.comment_key)
     from ..report import annotations
 
-    notes = annotations.render_result(result, estimate.changeset.source_path) \
-        if annotations.enabled() else ""
+    notes = safe(annotations.render_result(result, estimate.changeset.source_path) \
+        if annotations.enabled() else "")
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write(safe(text))
         sys.stdout.write(notes)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(safe(text))
         # workflow commands on stdout would corrupt a machine-readable document there;
         # the runner reads them from stderr too
         (sys.stdout if args.format in ("table", "markdown") else sys.stderr).write(notes)
