@@ -33,16 +33,16 @@ _MERMAID = (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("[", 
             ("]", "#93;"), ("`", "#96;"), ("{", "#123;"), ("}", "#125;"), ("|", "#124;"))
 
 
-def _leaves(value: Any, depth: int = 0) -> Iterator[str]:
+def leaves(value: Any, depth: int = 0) -> Iterator[str]:
     """Every scalar under `value`, as the text it would print as."""
     if depth > 64:
         return
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _leaves(v, depth + 1)
+            yield from leaves(v, depth + 1)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _leaves(v, depth + 1)
+            yield from leaves(v, depth + 1)
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, float) and value.is_integer():
@@ -68,8 +68,30 @@ def sensitive_values(change: ResourceChange) -> set[str]:
     for path in change.sensitive_paths:
         for side in (change.before, change.after):
             if side is not None:
-                out.update(_leaves(_at(side, path)))
+                out.update(leaves(_at(side, path)))
     return out
+
+
+def tainted_paths(doc: Any, tainted: set[str]) -> frozenset[AttrPath]:
+    """Paths of `doc` whose value is, or has within it, a tainted value's text."""
+    if not tainted or not isinstance(doc, dict):
+        return frozenset()
+    long = [t for t in tainted if len(t) >= MIN_SCRUB_LENGTH]
+    out: set[AttrPath] = set()
+    stack: list[tuple[Any, AttrPath]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > 64:
+            continue
+        if isinstance(node, dict):
+            stack.extend((v, path + (k,)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(node))
+        elif node is not None and not isinstance(node, bool) and path:
+            text = next(leaves(node), "")
+            if text in tainted or any(t in text for t in long):
+                out.add(path)
+    return frozenset(out)
 
 
 def _forms(value: str) -> set[str]:

@@ -19,6 +19,7 @@ from tests.integrations.test_github_comment import github  # noqa: F401  (fixtur
 
 HERE = Path(__file__).parent
 PLAN = HERE / "canary-plan.json"
+HCL = HERE / "hcl"  # sensitive variables, sensitive(), a sensitive module output
 CANARIES = re.compile(r"CANARY[a-z]+\d\d|p4d\.24xlarge|ml\.g5\.2xlarge|t3\.large",
                       re.IGNORECASE)
 
@@ -33,6 +34,14 @@ RUNS = [
     ("breakdown", PLAN, "--format", "json", "--state", "before"),
     *[("diff", PLAN, PLAN, "--format", f) for f in ("table", "json", "markdown")],
     ("hook", "check", PLAN),
+    *[("estimate", HCL, "--format", f) for f in ("table", "json", "markdown")],
+    *[("check", HCL, "--format", f) for f in ("table", "json", "markdown", "sarif", "junit")],
+    *[("graph", HCL, "--format", f) for f in ("mermaid", "dot", "json")],
+    ("graph", HCL, "--format", "html", "--findings"),
+    *[("breakdown", HCL, "--format", f, "--group-by", g)
+      for f in ("table", "json") for g in ("tag:owner", "tag:cost_center", "tag:project")],
+    ("diff", HCL, HCL, "--format", "json"),
+    ("hook", "tags", HCL / "main.tf"),
 ]
 
 
@@ -42,7 +51,7 @@ def assert_clean(text: str) -> None:
 
 
 @pytest.mark.parametrize("argv", RUNS, ids=lambda a: "-".join(str(x) for x in a
-                                                              if x != PLAN))
+                                                              if x not in (PLAN, HCL)))
 def test_no_canary_in_any_output(cli, argv, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # annotations too
     result = cli(*argv)
@@ -74,6 +83,17 @@ def test_sensitive_instance_types_are_still_priced(cli):
     assert by["aws_sagemaker_endpoint.ep"]["status"] == "priced"
     assert by["aws_instance.whole"]["hourly"]["before"] is not None
     assert "(sensitive)" in json.dumps(by["aws_instance.gpu"]["components"])
+    hcl = json.loads(cli("estimate", HCL, "--format", "json").out)
+    assert hcl["resources"][0]["components"][0]["status"] == "priced"
+
+
+def test_hcl_taint_marks_sensitive_paths():
+    from engine.pipeline import EstimateOptions, read_input
+
+    (change,) = read_input(HCL, EstimateOptions()).changes
+    assert {("instance_type",), ("tags", "owner"), ("tags", "cost_center"),
+            ("tags", "project")} <= change.sensitive_paths
+    assert ("tags", "team") not in change.sensitive_paths
 
 
 def test_the_fixture_is_current():

@@ -139,6 +139,8 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("the expanded argument (...) must be a list")
             args.extend(last)
+        if name == "sensitive" and args:
+            getattr(self.scope, "taint", lambda v: None)(args[0])
         if name in functions.TABLE:
             return functions.call(name, args)
         return self.scope.call(name, args)  # file functions, provider:: and unknown names
