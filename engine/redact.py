@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import AttrPath, ChangeSet, ResourceChange
@@ -70,6 +70,13 @@ def sensitive_values(change: ResourceChange) -> set[str]:
             if side is not None:
                 out.update(leaves(_at(side, path)))
     return out
+
+
+def shown_tags(change: ResourceChange, tags: Mapping[str, str]) -> Mapping[str, str]:
+    """`tags` as they may be shown: a value that is sensitive becomes `(sensitive)`,
+    exactly (short values too), so group keys and labels never carry it."""
+    hidden = sensitive_values(change)
+    return {k: SENSITIVE if v in hidden else v for k, v in tags.items()}
 
 
 def tainted_paths(doc: Any, tainted: set[str]) -> frozenset[AttrPath]:

@@ -13,7 +13,8 @@ def rc(address, type_, before, after, bs, as_, actions):
                        "after_unknown": {}, "before_sensitive": bs, "after_sensitive": as_}}
 
 
-gpu_tags = {"team": "CANARYteam01", "environment": "dev", "owner": "CANARYowner02"}
+gpu_tags = {"team": "CANARYteam01", "environment": "dev", "owner": "CANARYowner02",
+            "tier": "a1"}  # short: too short to scrub as text, hidden by the model
 doc = {
     "format_version": "1.2", "terraform_version": "1.9.0",
     "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {
@@ -24,7 +25,7 @@ doc = {
             "tags_all": gpu_tags, "user_data": "CANARYuserdata03",
             "root_block_device": [{"volume_size": 100, "volume_type": "gp3",
                                    "kms_key_id": "CANARYkms04"}]},
-           False, {"instance_type": True, "tags": {"team": True, "owner": True},
+           False, {"instance_type": True, "tags": {"team": True, "owner": True, "tier": True},
                    "tags_all": True, "user_data": True,
                    "root_block_device": [{"kms_key_id": True}]}, ["create"]),
         rc("aws_instance.old", "aws_instance",

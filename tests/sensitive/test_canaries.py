@@ -114,3 +114,14 @@ def test_the_fixture_is_current():
 ])
 def test_scrubber_forms_and_boundaries(value, text, expected):
     assert redact.Redactor([value]).scrub(text) == expected
+
+
+def test_sensitive_tag_values_group_as_sensitive(cli):
+    doc = json.loads(cli("breakdown", HCL, "--format", "json", "--group-by", "tag:owner").out)
+    assert [g["group"] for g in doc["groups"]] == ["(sensitive)"]
+    # a short sensitive value ("a1") is not searched for in text: the model hides it
+    graph = json.loads(cli("graph", PLAN, "--format", "json", "--team-key", "tier").out)
+    teams = {n["id"]: n["team"] for n in graph["nodes"]}
+    assert teams["aws_instance.gpu"] == "(sensitive)"
+    doc = json.loads(cli("breakdown", PLAN, "--format", "json", "--group-by", "tag:tier").out)
+    assert "a1" not in [g["group"] for g in doc["groups"]]
