@@ -95,6 +95,9 @@ def _main(argv: Sequence[str] | None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
         args.settings = _settings(args.limit)
+        from .redact import reset
+
+        reset()  # sensitive values of an earlier run in this process do not carry over
         # One short run builds many small objects and few cycles: the cyclic
         # garbage collector would only rescan them (a third of the time on
         # large plans), so it is paused for the command.

@@ -19,10 +19,11 @@ class EstimateOptions:
 
 
 def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
+    from .redact import register
     from .sources.detect import HclOptions, read_changeset
 
-    return read_changeset(path, default_region=options.default_region,
-                          hcl=HclOptions(options.var_files, options.variables, options.base))
+    hcl = HclOptions(options.var_files, options.variables, options.base)
+    return register(read_changeset(path, default_region=options.default_region, hcl=hcl))
 
 
 def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:

@@ -8,6 +8,7 @@ import sys
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..redact import safe
 from .estimate import add_common_input_options
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,9 +45,11 @@ def run(args: argparse.Namespace) -> int:
     result = breakdown(graph, group_by, state=args.state, allocate=args.allocate)
     if args.format == "json":
         doc = breakdown_document(result, estimate.currency)
-        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        sys.stdout.write(safe(text))
     else:
-        sys.stdout.write(render_table(result, estimate.changeset.source_path, estimate.currency))
+        sys.stdout.write(safe(render_table(result, estimate.changeset.source_path,
+                                            estimate.currency)))
     return 0
 
 

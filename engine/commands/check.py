@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..redact import safe
 from .estimate import add_common_input_options
 
 
@@ -61,14 +62,14 @@ def run(args: argparse.Namespace) -> int:
     from ..report import annotations
     from ..report.safe_text import neutralise
 
-    notes = annotations.render_result(result, estimate.changeset.source_path) \
-        if annotations.enabled() else ""
+    notes = safe(annotations.render_result(result, estimate.changeset.source_path) \
+        if annotations.enabled() else "")
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(neutralise(text))  # a file may be printed by a later step
+            fh.write(neutralise(safe(text)))  # a file may be printed by a later step
         annotations.emit(sys.stdout, notes)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(safe(text))
         # workflow commands on stdout would corrupt a machine-readable document there;
         # the runner reads them from stderr too
         annotations.emit(sys.stdout if args.format in ("table", "markdown") else sys.stderr, notes)

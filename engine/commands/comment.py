@@ -16,6 +16,7 @@ import sys
 import time
 from typing import Callable
 
+from ..redact import safe
 from ..errors import InputError
 
 # Tests replace this to run retries without waiting.
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         code = 1 if result.blocking and args.fail_on_policy else 0
     else:
         body = _read_body(args.body_file)
-    body = ensure_marker(body, marker(args.comment_key))
+    body = safe(ensure_marker(body, marker(args.comment_key)))
     debug = (lambda line: print(f"costwarden: debug: {line}", file=sys.stderr)) \
         if args.debug else None
     client = GitHub(token, api_url, sleep=lambda s: SLEEP(s), debug=debug,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..redact import safe
 from ..errors import InputError
 
 FORMATS = ("table", "json", "markdown")
@@ -69,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
     doc = diff_document(old, new, args.old, args.new)
     if args.format == "json":
         from ..report.json_report import dumps
-        sys.stdout.write(dumps(doc))
+        sys.stdout.write(safe(dumps(doc)))
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(doc, args.comment_key, args.show_unchanged))
+        sys.stdout.write(safe(render_markdown(doc, args.comment_key, args.show_unchanged)))
     else:
-        sys.stdout.write(render_table(doc, args.show_unchanged))
+        sys.stdout.write(safe(render_table(doc, args.show_unchanged)))
     return 0
 
 

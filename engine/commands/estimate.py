@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..redact import safe
 from ..errors import InputError
 
 
@@ -56,11 +57,11 @@ def run(args: argparse.Namespace) -> int:
     est = estimate_path(args.path, options_from(args))
     if args.format == "json":
         from ..report.json_report import render
-        sys.stdout.write(render(est))
+        sys.stdout.write(safe(render(est)))
     elif args.format == "markdown":
         from ..report.markdown import render as markdown
-        sys.stdout.write(markdown(est, comment_key=args.comment_key))
+        sys.stdout.write(safe(markdown(est, comment_key=args.comment_key)))
     else:
         from ..report.table import render_estimate
-        sys.stdout.write(render_estimate(est, show_unchanged=args.show_unchanged))
+        sys.stdout.write(safe(render_estimate(est, show_unchanged=args.show_unchanged)))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..redact import safe
 from ..errors import InputError
 from .estimate import add_common_input_options
 
@@ -63,11 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output:
         try:
-            Path(args.output).write_text(neutralise(text), encoding="utf-8")
+            Path(args.output).write_text(neutralise(safe(text)), encoding="utf-8")
         except OSError as exc:
             raise InputError(args.output, f"cannot write: {exc.strerror or exc}") from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(safe(text))
     return 0
 
 

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..redact import safe
 from .check import add_policy_options
 
 
@@ -290,7 +291,7 @@ def _report(findings: list[Any], files: dict[int, str] | None = None) -> int:
 
     shown = sorted((f for f in findings if f.outcome != "pass"), key=key)
     for f in shown:
-        print(finding_line(f, files.get(id(f))))
+        print(safe(finding_line(f, files.get(id(f)))))
     blocking = sum(1 for f in shown if f.blocking)
     if blocking:
         print(f"costwarden: {blocking} blocking finding(s)", file=sys.stderr)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
+from ..redact import shown_tags
 from ..model import Estimate, ResourceCost, SideCost
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,7 +74,7 @@ class GraphNode:
         if state is None:
             state = "after" if c.tags_after is not None or c.action != "delete" else "before"
         tags = c.tags_after if state == "after" else c.tags_before
-        return tags or {}
+        return shown_tags(c, tags) if c.sensitive_paths and tags else tags or {}
 
     def gpus(self, state: State) -> int:
         side = self.side(state)

@@ -24,6 +24,7 @@ class Decl:
     line: int | None
     expr: Expr | None = None
     body: Body | None = None
+    sensitive: bool = False  # an output with `sensitive = true`
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Variable:
     default: Expr | None
     type: Expr | None
     has_default: bool
+    sensitive: bool = False  # `sensitive = true`: its value is tainted
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ class ModuleConfig:
         return self._declared
 
 
+def _is_true(expr: Expr | None) -> bool:
+    return isinstance(expr, (list, tuple)) and len(expr) > 1 and expr[0] == "L" \
+        and expr[1] is True
+
+
 def is_override_file(name: str) -> bool:
     """Terraform's override files: `override.tf` and `*_override.tf`."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -119,14 +126,16 @@ def build_config(directory: Path, shown: str, files: list[tuple[str, Body]]) -> 
                 attrs = inner["attrs"]
                 cfg.variables[labels[0]] = Variable(
                     labels[0], file, line, attrs.get("default", [None])[0],
-                    attrs.get("type", [None])[0], "default" in attrs)
+                    attrs.get("type", [None])[0], "default" in attrs,
+                    _is_true(attrs.get("sensitive", [None])[0]))
             elif btype == "locals":
                 for name, (expr, aline) in inner["attrs"].items():
                     claim(f"local.{name}", file, aline)
                     cfg.locals[name] = Decl(name, file, aline, expr=expr)
             elif btype == "output" and len(labels) == 1:
                 expr = inner["attrs"].get("value", [None])[0]
-                cfg.outputs[labels[0]] = Decl(labels[0], file, line, expr=expr)
+                cfg.outputs[labels[0]] = Decl(labels[0], file, line, expr=expr, sensitive=_is_true(
+                    inner["attrs"].get("sensitive", [None])[0]))
             elif btype == "provider" and len(labels) == 1:
                 alias = inner["attrs"].get("alias")
                 alias_name = alias[0][1] if alias and alias[0][0] == "L" else None

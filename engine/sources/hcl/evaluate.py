@@ -154,6 +154,8 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("the expanded argument (...) must be a list")
             args.extend(last)
+        if name == "sensitive" and args:
+            getattr(self.scope, "taint", lambda v: None)(args[0])
         if name in functions.TABLE:
             result = functions.call(name, args, self.budget)
             if type(result) is str and len(result) > 64:

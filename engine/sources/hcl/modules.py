@@ -157,8 +157,15 @@ class ModuleInstance:
                 self.warn(f"{decl.file}:{decl.line}: {self.address('var.' + name)} has no "
                           "value (no default, not set): unknown")
                 return UNKNOWN
-            return convert(value, decl.type, self.ev.eval)
+            value = convert(value, decl.type, self.ev.eval)
+            if decl.sensitive:
+                self.taint(value)
+            return value
         return self._memo(f"var.{name}", decl.file, decl.line, compute)
+
+    def taint(self, value: Any) -> None:
+        """`value` is sensitive: resources holding it get sensitive paths."""
+        self.ctx.taint(value)
 
     def local(self, name: str) -> Any:
         decl = self.cfg.locals.get(name)
@@ -169,8 +176,13 @@ class ModuleInstance:
 
     def output(self, name: str) -> Any:
         decl = self.cfg.outputs[name]
-        return self._memo(f"output.{name}", decl.file, decl.line,
-                          lambda: self.ev.eval(decl.expr) if decl.expr else None)
+
+        def compute() -> Any:
+            value = self.ev.eval(decl.expr) if decl.expr else None
+            if decl.sensitive:
+                self.taint(value)
+            return value
+        return self._memo(f"output.{name}", decl.file, decl.line, compute)
 
     def outputs(self) -> dict[str, Any]:
         return {name: self.output(name) for name in self.cfg.outputs}

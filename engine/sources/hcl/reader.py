@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from engine.model import AttrPath, ResourceChange, SourceLocation
+from engine.redact import tainted_paths
 from engine.settings import DEFAULT_LIMITS, Limits
 from engine.sources.hcl.blocks import effective_tags, strip_unknown
 from engine.sources.hcl.cache import parse_files
@@ -45,6 +46,12 @@ class Context:
         self._seen: set[str] = set()
         self.configs: dict[Path, ModuleConfig] = {}
         self.stats: dict[str, int] = {"hits": 0, "parsed": 0}
+        self.tainted: set[str] = set()  # text of values marked sensitive
+
+    def taint(self, value: Any) -> None:
+        from engine.redact import leaves
+
+        self.tainted.update(leaves(value))
 
     def warn(self, message: str) -> None:
         self.warn_once(message)  # a value evaluated twice must not warn twice
@@ -137,6 +144,7 @@ def _expand(inst: ModuleInstance, decl: ResourceDecl) -> Iterator[ResourceChange
             before=None, after=after, mode="managed", index=key, module_path=inst.path,
             region=region, actions=("create",), unknown_paths=frozenset(paths),
             tags_after=tags, unknown_tag_keys=frozenset(unknown_tags),
+            sensitive_paths=tainted_paths(after, inst.ctx.tainted),
             depends_on=refs, source=SourceLocation(decl.file, decl.line),
             provider_config_key=pconf.key if pconf else provider)
 

@@ -1,0 +1,4 @@
+output "project" {
+  value     = "CANARYhcloutput13"
+  sensitive = true
+}
