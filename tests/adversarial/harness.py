@@ -420,7 +420,7 @@ def output_problems(out: str, err: str, code: int | None) -> list[str]:
 
 
 def step_problems(step: dict[str, Any], result: dict[str, Any], case_dir: Path,
-                  earlier: list[dict[str, Any]]) -> list[str]:
+                  earlier: list[dict[str, Any]], kind: str = "") -> list[str]:
     if result.get("hang"):
         return [f"hang: no answer within {result['timeout']:.0f} s (worker killed)"]
     if result.get("died"):
@@ -452,7 +452,11 @@ def step_problems(step: dict[str, Any], result: dict[str, Any], case_dir: Path,
                             ("request sent to GitHub", posted)):
             if bad and bad in blob:
                 problems.append(f"{where} contains forbidden {bad[:40]!r}")
-    if allowed == [2] and step.get("one_line", True):
+    # policy, data and waiver files: every problem found is listed, one line each, by design
+    multi = kind in ("policy", "data", "waiver") or [str(a) for a in step["argv"][:2]] in (
+        ["policy", "validate"], ["policy", "test"], ["hook", "policy-validate"],
+        ["hook", "policy-test"])
+    if allowed == [2] and step.get("one_line", not multi):
         lines = [ln for ln in err.splitlines() if ln.strip()]
         if len(lines) != 1:
             problems.append(f"exit 2 should print exactly one error line, got {len(lines)}: "
@@ -491,7 +495,7 @@ def run_case(pool: Pool, case: Case, case_dir: Path) -> tuple[list[str], list[di
                           cwd=str(case_dir), env=_subst(env, mapping), github=case.github)
         results.append(result)
         problems.extend(f"step {n}: {p}" if len(case.steps) > 1 else p
-                        for p in step_problems(step, result, case_dir, results))
+                        for p in step_problems(step, result, case_dir, results, case.kind))
         if result.get("hang") or result.get("died"):
             break
     return problems, results

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import random
 import re
 from dataclasses import dataclass
@@ -320,7 +319,3 @@ def fuzz_seed() -> int:
         if value.isdigit():
             return int(value) % (2**32)
     return int(datetime.date.today().strftime("%Y%m%d"))
-
-
-def finite(x: float) -> bool:
-    return math.isfinite(x)
