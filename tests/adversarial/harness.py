@@ -42,6 +42,7 @@ CANARY_ENV = {
 }
 GLOBAL_FORBIDDEN = tuple(CANARY_ENV.values())
 
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DEFAULT_TIMEOUT = float(os.environ.get("ADVERSARIAL_TIMEOUT", "20"))
 DEFAULT_MEM_MB = int(os.environ.get("ADVERSARIAL_MEM_MB", "1536"))
 
@@ -341,7 +342,8 @@ class Pool:
 _MONEY_KEYS = {"before", "after", "delta", "hourly", "monthly", "unit_price", "quantity",
                "cost_per_run", "run_hours", "total", "amount", "share", "price", "cost",
                "allocated", "direct", "shared"}
-_BAD_NUMBER_TEXT = re.compile(r"(?<![\w.])(NaN|sNaN|-?Infinity|-?inf)(?![\w])")
+# money rendered from a non-finite Decimal: "NaN.00", "$Infinity", "+NaN", "-Infinity/h"
+_BAD_NUMBER_TEXT = re.compile(r"(?:\$-?|[+\-\u2212]|\u2265)\s?(?:s?NaN|Infinity)|(?:s?NaN|Infinity)\.\d")
 _WORKFLOW_OK = re.compile(r"^::(error|warning|notice)( [^\n]*)?::")
 
 

@@ -40,8 +40,8 @@ class Chooser:
 
     def value(self) -> Any:
         kind = self.int(0, 9)
-        if kind <= 5:
-            return self.choice(HOSTILE)
+        if kind <= 5:  # a copy: later steps may mutate a list or dict in place
+            return copy.deepcopy(self.choice(HOSTILE))
         if kind == 6:
             return self.int(-10**6, 10**12)
         if kind == 7:

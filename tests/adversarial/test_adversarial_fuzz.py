@@ -16,7 +16,7 @@ import os
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, note, seed, settings
+from hypothesis import HealthCheck, Phase, given, note, seed, settings
 from hypothesis import strategies as st
 
 import harness
@@ -27,6 +27,10 @@ SEED = mutate.fuzz_seed()
 WEIGHTS = {"plan": 0.45, "usage": 0.13, "policy": 0.12, "data": 0.06, "waiver": 0.08,
            "pricebook": 0.08, "tf": 0.08}
 FUZZ_TIMEOUT = float(os.environ.get("FUZZ_TIMEOUT", "20"))
+# Shrinking re-runs a failing input many times (a hang costs the whole time bound
+# each time): on by default, off under CI (FUZZ_SHRINK=1/0 overrides).
+SHRINK = os.environ.get("FUZZ_SHRINK", "0" if harness.IN_CI else "1") == "1"
+PHASES = tuple(p for p in Phase if SHRINK or p not in (Phase.shrink, Phase.explain))
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +67,7 @@ def _make(kind: str):
     @pytest.mark.fuzz
     @seed(SEED)
     @settings(max_examples=budget, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), print_blob=True)
+              suppress_health_check=list(HealthCheck), print_blob=True, phases=PHASES)
     @given(data=st.data())
     def test(data, pool, work) -> None:
         candidates = [s for s in mutate.seeds(work) if s.kind == kind]
