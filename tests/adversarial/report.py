@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                 totals["clean_exit2"] += 1
             if _leaked(problems):
                 totals["leaks"] += 1
+                if any(any(c[:40] in p for c in harness.GLOBAL_FORBIDDEN) or "token was sent" in p
+                       for p in problems):
+                    totals["secret_leaks"] += 1
             if problems:
                 totals["failing"] += 1
                 failing_by_cat[case.category] += 1
@@ -132,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tracebacks:                  {totals['tracebacks']}")
     print(f"hangs (over the time bound): {totals['hangs']}")
     print(f"memory-bound hits:           {totals['memory']}")
-    print(f"canaries leaked:             {totals['leaks']} cases")
+    print(f"canaries leaked:             {totals['leaks']} cases "
+          f"({totals['secret_leaks']} with the token or an environment canary)")
     print(f"fuzz cases:                  {fuzz['cases']} (seed {fuzz_seed}), crashes {fuzz['crashes']}"
           f" (exit 0/1/2: {fuzz['exit0']}/{fuzz['exit1']}/{fuzz['exit2']})")
     for key, value in sorted(fuzz.items()):
