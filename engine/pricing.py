@@ -7,6 +7,7 @@ becomes $0.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -35,10 +36,19 @@ def estimate(changeset: Any, *, catalog: Any, usage: Usage,
         from .costs.registry import builtin_registry
         registry = builtin_registry()
     changes = tuple(c for c in changeset.changes if c.mode == "managed") + usage.transfers
+    usage_warnings = usage.check_matches(changes, registry)
+    if usage_warnings:
+        changeset = dataclasses.replace(changeset,
+                                        warnings=tuple(changeset.warnings) + usage_warnings)
     pricer = _Pricer(catalog, registry, usage, changes)
     resources = tuple(pricer.resource_cost(c) for c in changes)
     return Estimate(changeset=changeset, resources=resources, catalog=catalog.info,
                     currency=catalog.info.currency)
+
+
+def _block_of(address: str) -> str:
+    """`module.m[0].aws_x.y["k"]` -> `module.m[0].aws_x.y` (the instance key dropped)."""
+    return address[:address.rindex("[")] if address.endswith("]") else address
 
 
 class _Related:
@@ -47,8 +57,11 @@ class _Related:
     def __init__(self, changes: Sequence[ResourceChange]) -> None:
         self.by_address = {c.address: c for c in changes}
         self.by_type: dict[str, list[ResourceChange]] = {}
+        self.by_block: dict[str, list[ResourceChange]] = {}
         for c in changes:
             self.by_type.setdefault(c.type, []).append(c)
+            if c.address.endswith("]"):
+                self.by_block.setdefault(_block_of(c.address), []).append(c)
         self._by_identifier: dict[tuple[str, str], dict[str, list[ResourceChange]]] = {}
 
     def find(self, change: ResourceChange, side: str, resource_type: str,
@@ -60,8 +73,13 @@ class _Related:
             named = [c for value in sorted(wanted) for c in index.get(value, ())]
             if named:
                 return list({c.address: c for c in named}.values())
-        return [self.by_address[a] for a in change.depends_on
-                if a in self.by_address and self.by_address[a].type == resource_type]
+        # A dependency names an instance, or a whole block (`aws_x.y` for every
+        # `aws_x.y[i]`: the HCL reader's references, a splat such as `aws_x.y.*.id`).
+        found = {c.address: c for a in change.depends_on
+                 for c in ([self.by_address[a]] if a in self.by_address
+                           else self.by_block.get(a, ()))
+                 if c.type == resource_type}
+        return list(found.values())
 
     def _identifier_index(self, resource_type: str, side: str) -> dict[str, list[ResourceChange]]:
         """id/name/arn -> resources of that type, built once per (type, side)."""
@@ -93,7 +111,7 @@ class _Pricer:
             before = _FREE_SIDE if has_before else None
             after = _FREE_SIDE if has_after else None
             if change.type in self.registry.carried_by:
-                note = f"priced on its {self.registry.carried_by[change.type]}"
+                note = self.carried_note(change)
                 side = SideCost(status="free", hourly=ZERO, monthly=ZERO, reasons=(note,))
                 before, after = (side if has_before else None), (side if has_after else None)
         else:
@@ -112,10 +130,24 @@ class _Pricer:
         return ResourceCost(change=change, status=status, before=before, after=after,
                             run_hours=usage.get("run_hours"))
 
+    def carried_note(self, change: ResourceChange) -> str:
+        """Which resources carry the cost of a launch template or endpoint configuration."""
+        carriers = self.registry.carried_by[change.type]
+        block = _block_of(change.address)
+        users = sorted({c.address for t in carriers for c in self.related.by_type.get(t, ())
+                        if change.address in c.depends_on or block in c.depends_on})
+        if users:
+            shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3
+                                             else "")
+            return f"priced on {shown}"
+        return ("no cost by itself; priced on the " + " or ".join(carriers)
+                + " that uses it (none in this change refers to it)")
+
     def side_cost(self, model: CostModel, change: ResourceChange, side: str,
                   usage: Mapping[str, Decimal]) -> SideCost:
         attrs = change.side(side)  # type: ignore[arg-type]
-        view = SideView(change, side, attrs or {}, change.region, self._find_related)  # type: ignore[arg-type]
+        view = SideView(change, side, attrs or {}, change.region, self._find_related,  # type: ignore[arg-type]
+                        self._find_peers)
         try:
             spec = model.extract(view)
         except UnknownAttribute as exc:
@@ -142,10 +174,21 @@ class _Pricer:
             for other in self.related.find(change, side, resource_type, ref_attr):
                 attrs = other.side(side)  # type: ignore[arg-type]
                 if attrs is not None:
-                    views.append(SideView(other, side, attrs, other.region, self._find_related))  # type: ignore[arg-type]
+                    views.append(SideView(other, side, attrs, other.region, self._find_related,  # type: ignore[arg-type]
+                                          self._find_peers))
             if views:
                 break
         return views
+
+    def _find_peers(self, resource_type: str, side: str) -> list[SideView]:
+        """Every resource of `resource_type` that has `side` (the model filters them)."""
+        out = []
+        for other in self.related.by_type.get(resource_type, ()):
+            attrs = other.side(side)  # type: ignore[arg-type]
+            if attrs is not None:
+                out.append(SideView(other, side, attrs, other.region, self._find_related,  # type: ignore[arg-type]
+                                    self._find_peers))
+        return out
 
     def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
         key = component.key

@@ -18,11 +18,14 @@ key is an error with file and line, never silently ignored.
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
 
+from .costs import numbers
 from .costs.base import CostRegistry, UsageField
 from .errors import InputError
 from .model import ResourceChange, SourceLocation
@@ -41,6 +44,26 @@ DATA_TRANSFER_FIELDS = {
 }
 
 
+# Kinds of the usage values whose bound is not the generic monthly quantity.
+_KINDS = {"hours_per_month": numbers.HOURS_PER_MONTH, "run_hours": numbers.RUN_HOURS,
+          "instances": numbers.AVERAGE_COUNT}
+
+
+def _kind(name: str) -> numbers.Kind:
+    return _KINDS.get(name) or (numbers.SIZE_GB if name.endswith("_gb") else numbers.QUANTITY)
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> "re.Pattern[str]":
+    """`*` and `?` are the only wildcards: `[` and `]` in addresses are literal."""
+    return re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
+                              for ch in pattern), re.DOTALL)
+
+
+def glob_match(address: str, pattern: str) -> bool:
+    return _glob(pattern).fullmatch(address) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Usage:
     """Usage values per type and per address, plus data-transfer pseudo-resources."""
@@ -50,14 +73,84 @@ class Usage:
     exact: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
     globs: tuple[tuple[str, Mapping[str, Decimal]], ...] = ()
     transfers: tuple[ResourceChange, ...] = ()
+    lines: Mapping[str, int | None] = field(default_factory=dict)  # address/glob -> line
 
     def for_resource(self, address: str, resource_type: str) -> Mapping[str, Decimal]:
         values = dict(self.defaults.get(resource_type, {}))
         for pattern, overrides in self.globs:
-            if fnmatch.fnmatchcase(address, pattern):
+            if glob_match(address, pattern):
                 values.update(overrides)
         values.update(self.exact.get(address, {}))
         return values
+
+    def check_matches(self, changes: Sequence[ResourceChange],
+                      registry: CostRegistry) -> tuple[str, ...]:
+        """Refuse per-address entries that apply to nothing; warnings for idle globs.
+
+        An exact address that names no resource of the change, or a key its
+        resource type does not read, is an InputError with file, line and a
+        did-you-mean. A glob that matches no resource, or none whose type
+        reads one of its keys, is a warning (globs are often written ahead).
+        """
+        if self.path is None or (not self.exact and not self.globs):
+            return ()  # built in code, not read from a usage file
+        types = {c.address: c.type for c in changes}
+        fields = registry.usage_fields()
+        generic = {f.name for f in GENERIC_FIELDS}
+
+        def allowed(resource_type: str) -> set[str]:
+            if resource_type == DATA_TRANSFER_TYPE or resource_type not in fields:
+                return set()
+            return generic | {f.name for f in fields[resource_type]}
+
+        for address, values in self.exact.items():
+            where = f"$.resources.{address}"
+            if address not in types:
+                close = difflib.get_close_matches(address, list(types), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else (
+                    "; addresses are as in the plan, e.g. aws_instance.web[0] or "
+                    "module.a.aws_instance.web (use * to match several)")
+                raise InputError(self.path, f"no resource {address!r} in this change{hint}",
+                                 line=self.lines.get(address), where=where)
+            resource_type = types[address]
+            ok = allowed(resource_type)
+            for key in values:
+                if key not in ok:
+                    raise InputError(self.path, _wrong_key(key, resource_type, ok, fields),
+                                     line=self.lines.get(address), where=f"{where}.{key}")
+        warnings = []
+        for pattern, values in self.globs:
+            matched = [t for a, t in types.items() if glob_match(a, pattern)]
+            at = f"{self.path}:{self.lines.get(pattern)}" if self.lines.get(pattern) else \
+                str(self.path or "usage")
+            if not matched:
+                warnings.append(f"{at}: usage glob {pattern!r} matches no resource in this "
+                                "change")
+                continue
+            used = set().union(*(allowed(t) for t in matched))
+            idle = sorted(k for k in values if k not in used)
+            if idle:
+                kinds = ", ".join(sorted(set(matched)))
+                warnings.append(f"{at}: usage glob {pattern!r}: {', '.join(idle)} applies to "
+                                f"none of the resources it matches ({kinds})")
+        return tuple(warnings)
+
+
+def _wrong_key(key: str, resource_type: str, ok: set[str],
+               fields: Mapping[str, tuple[UsageField, ...]]) -> str:
+    owners = sorted(t for t, fs in fields.items() if key in {f.name for f in fs})
+    if not ok:
+        return (f"{resource_type} takes no usage values (no cost model reads them); "
+                f"{key!r} is ignored here")
+    text = f"{key!r} is not a usage key of {resource_type}"
+    if owners:
+        text += f" (it belongs to {', '.join(owners)})"
+    close = difflib.get_close_matches(key, sorted(ok), n=1, cutoff=0.6)
+    if close:
+        text += f"; did you mean {close[0]!r}?"
+    else:
+        text += f"; its keys: {', '.join(sorted(ok))}"
+    return text
 
 
 def usage_schema(registry: CostRegistry) -> dict[str, Any]:
@@ -121,16 +214,23 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
         raise errors[0]
     data = doc.data
 
-    def decimals(values: Mapping[str, Any]) -> dict[str, Decimal]:
-        return {k: Decimal(str(v)) for k, v in values.items()}
+    def decimals(values: Mapping[str, Any], *where: str | int) -> dict[str, Decimal]:
+        return {k: _checked(doc, v, k, where) for k, v in values.items()}
 
     exact: dict[str, Mapping[str, Decimal]] = {}
     globs: list[tuple[str, Mapping[str, Decimal]]] = []
+    lines: dict[str, int | None] = {}
     for address, values in (data.get("resources") or {}).items():
+        lines[address] = doc.line(("resources", address))
         if any(ch in address for ch in "*?"):
-            globs.append((address, decimals(values)))
+            globs.append((address, decimals(values, "resources", address)))
         else:
-            exact[address] = decimals(values)
+            exact[address] = decimals(values, "resources", address)
+    for i, entry in enumerate(data.get("data_transfer") or ()):
+        decimals({k: v for k, v in entry.items() if k in DATA_TRANSFER_FIELDS},
+                 "data_transfer", i)
+        decimals({k: v for k, v in (entry.get("before") or {}).items()
+                  if k in DATA_TRANSFER_FIELDS}, "data_transfer", i, "before")
     transfers = tuple(
         _transfer_change(entry, i, doc.file, doc.line(("data_transfer", i)), default_region)
         for i, entry in enumerate(data.get("data_transfer") or ()))
@@ -141,8 +241,21 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
                              line=doc.line(("data_transfer", i)), where=f"$.data_transfer[{i}]")
         seen.add(transfer.name)
     return Usage(path=doc.file,
-                 defaults={t: decimals(v) for t, v in (data.get("defaults") or {}).items()},
-                 exact=exact, globs=tuple(globs), transfers=transfers)
+                 defaults={t: decimals(v, "defaults", t)
+                           for t, v in (data.get("defaults") or {}).items()},
+                 exact=exact, globs=tuple(globs), transfers=transfers, lines=lines)
+
+
+def _checked(doc: Any, value: Any, key: str, where: Iterable[str | int]) -> Decimal:
+    """A usage value checked for its kind (finite, non-negative, plausible)."""
+    path = (*where, key)
+    try:
+        return numbers.checked(value, _kind(key))
+    except numbers.NumberError as exc:
+        from .yamlload import json_path
+
+        raise InputError(doc.file, str(exc), line=doc.line(path),
+                         where=json_path(path)) from None
 
 
 def _transfer_change(entry: Mapping[str, Any], index: int, path: str, line: int | None,

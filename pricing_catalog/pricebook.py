@@ -38,6 +38,8 @@ from .errors import CatalogError
 from .keys import Price, PriceKey, PriceTier
 
 _GLOB = frozenset("*?[")
+# No unit price of any cloud product comes near this; a bigger one is a typo or an attack.
+MAX_PRICE = Decimal(10) ** 7
 _HINTS = {
     "oneOf": "give either 'price' with 'unit', or 'discount_percent' (not both)",
     "anyOf": ("select prices by at least one of provider, service, product, region, "
@@ -116,16 +118,24 @@ def read_price_book(path: Path) -> PriceBook:
         price = None
         if "price" in entry:
             price = _decimal(entry["price"])
-            if price is None or price < 0:
-                raise CatalogError(display, f"{entry['price']!r} is not a non-negative price",
+            if price is None or price < 0 or price > MAX_PRICE:
+                raise CatalogError(display, f"{_shown(entry['price'])} is not a non-negative "
+                                            f"price (a finite number up to {MAX_PRICE})",
                                    where=json_path(("overrides", i, "price")),
                                    line=line_of(text, ("overrides", i, "price")))
         discount = entry.get("discount_percent")
+        if discount is not None:
+            discount = _decimal(discount)
+            if discount is None or not 0 < discount <= 100:
+                raise CatalogError(display, f"{_shown(entry['discount_percent'])} is not "
+                                            "a discount (a number above 0, at most 100)",
+                                   where=json_path(("overrides", i, "discount_percent")),
+                                   line=line_of(text, ("overrides", i, "discount_percent")))
         overrides.append(Override(
             i, entry.get("provider"), entry.get("service"), entry.get("product"),
             entry.get("region"), entry.get("purchase_option"),
             tuple(sorted(entry.get("attributes", {}).items())), price, entry.get("unit"),
-            None if discount is None else Decimal(str(discount)), entry.get("note")))
+            discount, entry.get("note")))
     book = PriceBook(doc["name"], display, doc.get("currency"), doc.get("as_of"),
                      tuple(overrides), hashlib.sha256(text.encode()).hexdigest(), text)
     if book.as_of is not None:
@@ -136,8 +146,19 @@ def read_price_book(path: Path) -> PriceBook:
     return book
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return "a huge integer"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    if isinstance(value, str) and len(value) > 100:
+        return None
+    if isinstance(value, int) and value.bit_length() > 128:
         return None
     try:
         result = Decimal(str(value).strip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -103,3 +105,93 @@ def test_readme_lists_every_usage_key():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert usage_keys_markdown(builtin_registry()) in readme, \
         "README usage-key table is stale: paste engine.usage.usage_keys_markdown() output"
+
+
+# --- hostile values and entries that match nothing -----------------------------------
+
+from support import REPO, run_cli  # noqa: E402
+
+PLAN = REPO / "examples" / "gpu-swap" / "plan.json"  # aws_eks_node_group.inference, ...
+
+
+@pytest.mark.parametrize("values, line, fragment", [
+    ("hours_per_month: 1000", 4, "$.resources.aws_eks_node_group.inference.hours_per_month: "
+                                 "hours per month 1000 is beyond the plausible maximum 744"),
+    ("hours_per_month: .nan", 4, "hours_per_month: NaN is not a number"),
+    ("hours_per_month: .inf", 4, "hours_per_month: infinity is not a valid value"),
+    ("instances: 1.0e+18", 4, "instances: average count 1.000E+18 is beyond"),
+    ("run_hours: 1.0e+30", 4, "run_hours: hours 1.000E+30 is beyond"),
+])
+def test_hostile_usage_values_are_exit_2_with_line(tmp_path, values, line, fragment):
+    path = write(tmp_path, f"version: 1\nresources:\n  aws_eks_node_group.inference:\n"
+                           f"    {values}\n")
+    result = run_cli("estimate", PLAN, "--usage", path)
+    assert result.code == 2, result
+    assert result.err.strip() == f"costwarden: {path}:{line}: {fragment}" or \
+        (result.err.startswith(f"costwarden: {path}:{line}: ") and fragment in result.err), \
+        result.err
+
+
+def test_hostile_default_and_transfer_values(tmp_path):
+    path = write(tmp_path, "version: 1\ndefaults:\n  aws_s3_bucket: {standard_storage_gb: .inf}\n")
+    with pytest.raises(InputError, match=r"usage.yml:3: \$.defaults.aws_s3_bucket."
+                                         r"standard_storage_gb: infinity"):
+        load_usage(path, REGISTRY)
+    path = write(tmp_path, "version: 1\ndata_transfer:\n  - name: e\n    region: us-east-1\n"
+                           "    internet_egress_gb: .nan\n")
+    with pytest.raises(InputError, match=r"usage.yml:5: \$.data_transfer\[0\]."
+                                         r"internet_egress_gb: NaN"):
+        load_usage(path)
+
+
+@pytest.mark.parametrize("entry, fragment", [
+    ("aws_eks_node_group.inferense: {hours_per_month: 100}",
+     "$.resources.aws_eks_node_group.inferense: no resource 'aws_eks_node_group.inferense' "
+     "in this change; did you mean 'aws_eks_node_group.inference'?"),
+    ("aws_ebs_volume.nothing_like_it_at_all_here: {hours_per_month: 100}",
+     "no resource 'aws_ebs_volume.nothing_like_it_at_all_here' in this change; addresses"),
+    ("aws_ebs_volume.feature_cache: {storage_gb: 100}",
+     "$.resources.aws_ebs_volume.feature_cache.storage_gb: 'storage_gb' is not a usage key "
+     "of aws_ebs_volume (it belongs to aws_ebs_snapshot, aws_efs_file_system)"),
+    ("aws_eks_node_group.inference: {standard_storage_gb: 3}",
+     "'standard_storage_gb' is not a usage key of aws_eks_node_group (it belongs to "
+     "aws_s3_bucket); its keys: hours_per_month, instances, run_hours"),
+    ("aws_eks_node_group.inference: {storage_gbs: 3}",
+     "unknown key 'storage_gbs'"),  # not a key of any type: the schema says so
+])
+def test_usage_entries_that_match_nothing_are_errors(tmp_path, entry, fragment):
+    path = write(tmp_path, f"version: 1\nresources:\n  {entry}\n")
+    result = run_cli("estimate", PLAN, "--usage", path)
+    assert result.code == 2, result
+    assert result.err.startswith(f"costwarden: {path}:3: "), result.err
+    assert fragment in result.err, result.err
+
+
+def test_glob_that_matches_nothing_warns_in_every_format(tmp_path):
+    path = write(tmp_path, 'version: 1\nresources:\n  "module.gone.*": {hours_per_month: 10}\n'
+                           '  "aws_ebs_*": {instances: 2}\n')
+    warning = f"{path}:3: usage glob 'module.gone.*' matches no resource in this change"
+    idle = (f"{path}:4: usage glob 'aws_ebs_*': instances applies to none of the resources "
+            "it matches (aws_ebs_volume)")
+    for fmt in ("table", "json", "markdown"):
+        result = run_cli("estimate", PLAN, "--usage", path, "--format", fmt)
+        assert result.code == 0, result
+        out = re.sub(r"\\(.)", r"\1", result.out)  # undo markdown escapes
+        assert warning in out and idle in out, (fmt, result.out)
+    doc = json.loads(run_cli("estimate", PLAN, "--usage", path, "--format", "json").out)
+    assert warning in doc["input"]["warnings"]
+    sarif = json.loads(run_cli("check", PLAN, "--usage", path, "--format", "sarif").out)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert {"level": "note", "message": {"text": warning}} in notes
+    junit = run_cli("check", PLAN, "--usage", path, "--format", "junit").out
+    assert 'name="costwarden input warnings"' in junit and "module.gone.*" in junit
+
+
+def test_glob_brackets_are_literal(tmp_path):
+    """Addresses carry [0] and ["key"]: only * and ? are wildcards."""
+    from engine.usage import glob_match
+
+    assert glob_match('aws_instance.x[0]', "aws_instance.x[*]")
+    assert glob_match('module.a["k"].aws_instance.x', 'module.a["*"].*')
+    assert not glob_match("aws_instance.x0", "aws_instance.x[0]")
+    assert glob_match("aws_instance.web", "aws_instance.we?")

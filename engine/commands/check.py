@@ -96,7 +96,7 @@ def evaluate_args(args: argparse.Namespace) -> tuple[Any, Any]:
 
         result = merge(result, run_checkov(args.path, binary=binary,
                                            level=args.checkov_level).findings)
-    for note in _expired_notes(waivers, result):
+    for note in result.warnings:
         print(f"costwarden: warning: {note}", file=sys.stderr)
     return estimate, result
 
@@ -134,6 +134,7 @@ def check_document(estimate: Any, result: Any) -> dict[str, Any]:
                                                   for o in ("pass", "fail", "waived", "unknown")}}
                      for p in result.policies},
         "blocking": result.blocking,
+        "warnings": list(result.warnings),
     }
     return doc
 
@@ -161,17 +162,8 @@ def render_findings(result: Any) -> str:
             who = w.get("approver") or w.get("owner")
             lines.append(f"          waived by {w['id']} ({who}, expires {w['expires']}): "
                          f"{w['reason']}")
+    for note in result.warnings:
+        lines.append(f"  warning: {note}")
     verdict = "FAILED: blocking policies failed" if result.blocking else "passed"
     lines.append(f"Result: {verdict}")
     return "\n".join(lines) + "\n"
-
-
-def _expired_notes(waivers: Any, result: Any) -> list[str]:
-    if waivers is None:
-        return []
-    import datetime as dt
-
-    today = dt.date.today()
-    return [f"waiver {w.id} ({w.file}:{w.line}) for {w.policy} expired on "
-            f"{w.expires.isoformat()}; it covers nothing" for w in waivers.waivers
-            if w.expired(today)]

@@ -104,7 +104,37 @@ def _saved_estimate(path: Path) -> dict[str, Any] | None:
     if str(doc["version"]) != "1":
         raise InputError(str(path), f"saved estimate has contract version {doc['version']!r}; "
                                     "this costwarden reads version 1")
+    _check_saved(doc, str(path))
     return doc
+
+
+def _check_saved(doc: Mapping[str, Any], file: str) -> None:
+    """The figures a diff reads are finite decimals and whole GPU counts (else exit 2)."""
+    from ..costs.numbers import COUNT, NumberError, checked, to_decimal
+
+    if not isinstance(doc["resources"], list):
+        raise InputError(file, "resources must be an array", where="/resources")
+    for i, r in enumerate(doc["resources"]):
+        if not isinstance(r, dict) or not isinstance(r.get("address"), str):
+            raise InputError(file, "a resource must be an object with an address",
+                             where=f"/resources/{i}")
+        try:
+            for field in ("hourly", "monthly"):
+                value = (r.get(field) or {}).get("after")
+                if value is not None:
+                    where = f"/resources/{i}/{field}/after"
+                    if to_decimal(value) < 0:
+                        raise NumberError(f"a cost must not be negative, not {value!r}")
+            gpus = (r.get("gpus") or {}).get("after") or {}
+            where = f"/resources/{i}/gpus/after"
+            if not isinstance(gpus, dict):
+                raise NumberError("expected an object of GPU model -> count")
+            for n in gpus.values():
+                checked(n, COUNT)
+        except (NumberError, AttributeError) as exc:
+            raise InputError(file, str(exc) if isinstance(exc, NumberError)
+                             else "malformed saved estimate", where=f"/resources/{i}"
+                             if isinstance(exc, AttributeError) else where) from None
 
 
 def _projected(doc: Mapping[str, Any]) -> dict[str, tuple[str, Side]]:
@@ -122,7 +152,7 @@ def _projected(doc: Mapping[str, Any]) -> dict[str, tuple[str, Side]]:
 
 
 def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    return None if value is None else Decimal(str(value))  # checked in _check_saved
 
 
 def diff_document(old: Mapping[str, Any], new: Mapping[str, Any], old_path: str,

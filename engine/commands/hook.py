@@ -1,9 +1,11 @@
 """`costwarden hook ...`: the entry points of the pre-commit hooks (.pre-commit-hooks.yaml).
 
 - `hook tags FILE...`  changed .tf files: each directory holding one is read as a root
-  module (its other .tf files, tfvars, locals and provider default tags count), the
-  tagging policies are evaluated, and only findings located in the changed files are
-  reported, one line each: `path/main.tf:12: required-tags <message> (soft-mandatory)`.
+  module (its other .tf files, tfvars, locals and provider default tags count), every
+  policy the source alone decides (tags, instance types and families, GPU class,
+  purchase option, attributes) is evaluated, and only findings located in the changed
+  files are reported, one line each: `path/main.tf:12: required-tags <message>
+  (soft-mandatory)`; the selected policies that need a plan are named as not run.
 - `hook check FILE...` plan JSON files: the whole policy pack, one line per finding.
 - `hook policy-validate FILE...` changed policy and waiver files (others are skipped).
 - `hook policy-test [DIR...]` the policy test cases of a policy repository.
@@ -21,21 +23,19 @@ from typing import Any, Iterable, Sequence
 
 from .check import add_policy_options
 
-# Default selection of `hook tags`: per-resource policies defined in a file named
-# tagging.yaml or whose id names tags. `--policy ID` (globs) selects explicitly.
-_TAG_FILE_STEMS = ("tagging", "tags")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("hook", help="pre-commit hook entry points (tags, check, policy-*)")
     inner = p.add_subparsers(dest="hook_command", metavar="HOOK", parser_class=type(p))
 
-    t = inner.add_parser("tags", help="tagging policies on changed .tf files (no plan needed)")
+    t = inner.add_parser("tags", help="policies source alone decides (tags, instance family, "
+                                      "GPU class, purchase option) on changed .tf files")
     t.add_argument("files", nargs="*", metavar="FILE")
     _evaluation_options(t)
     t.add_argument("--policy", metavar="ID", action="append", default=[],
-                   help="policy id or glob to evaluate (repeatable; default: the tagging "
-                        "policies: those of tagging.yaml or whose id contains 'tag')")
+                   help="policy id or glob to evaluate (repeatable; default: every policy "
+                        "Terraform source alone decides; the others are named as not run)")
     t.add_argument("--region", metavar="REGION",
                    help="region for resources whose provider region cannot be known")
     t.set_defaults(run=run_tags)
@@ -77,32 +77,70 @@ def _usage(p: argparse.ArgumentParser) -> int:
 
 
 def tag_policies(policies: Any, patterns: Sequence[str]) -> Any:
-    """The per-resource policies `hook tags` evaluates, as a PolicySet."""
+    """The per-resource policies decided by tags alone, as a PolicySet (the hook's
+    fast path: nothing priced, only tag attributes of the changed files read)."""
+    import dataclasses
+
+    from ..errors import InputError
+
+    chosen, _ = hook_policies(policies, patterns)
+    tags = tuple(p for p in chosen.policies if p.tags_only)
+    if not tags:
+        raise InputError(None, "no selected policy is decided by tags alone")
+    return dataclasses.replace(policies, policies=tags)
+
+
+def hook_policies(policies: Any, patterns: Sequence[str]) -> tuple[Any, list[str]]:
+    """(the selected policies Terraform source alone decides, as a PolicySet; the ids
+    of selected policies that need a plan). Default selection: every policy."""
     import dataclasses
     from fnmatch import fnmatchcase
 
     from ..errors import InputError
 
-    def wanted(p: Any) -> bool:
-        if p.aggregate is not None:  # change-wide: cannot be narrowed to changed files
-            return False
-        if patterns:
-            return any(fnmatchcase(p.id, pat) for pat in patterns)
-        return Path(p.file).stem in _TAG_FILE_STEMS or "tag" in p.id
+    selected = [p for p in policies.policies
+                if not patterns or any(fnmatchcase(p.id, pat) for pat in patterns)]
+    if not selected:
+        raise InputError(None, f"no policy matches {', '.join(patterns)}")
+    runnable = tuple(p for p in selected if p.source_only and p.aggregate is None)
+    not_run = sorted(p.id for p in selected if p not in runnable)
+    if not runnable:
+        verb = "needs" if len(not_run) == 1 else "need"
+        raise InputError(None, f"no selected policy can be decided from source alone "
+                         f"({', '.join(not_run)} {verb} a plan: use costwarden check)")
+    return dataclasses.replace(policies, policies=runnable), not_run
 
-    chosen = tuple(p for p in policies.policies if wanted(p))
-    if not chosen:
-        what = ", ".join(patterns) if patterns else "tagging policies"
-        raise InputError(None, f"no per-resource policy matches {what}")
-    return dataclasses.replace(policies, policies=chosen)
+
+# Types whose own block names the instance type (no launch template, no endpoint
+# configuration, no overrides): source-decided policies need no other resource.
+_SELF_DESCRIBED = frozenset({"aws_instance", "aws_spot_instance_request",
+                             "aws_sagemaker_notebook_instance", "google_compute_instance"})
+
+
+def _self_described(change: Any) -> bool:
+    after = change.after or {}
+    return change.type in _SELF_DESCRIBED and not after.get("launch_template") \
+        and any(isinstance(after.get(k), str) and after[k]
+                for k in ("instance_type", "machine_type"))
+
+
+def _counts(policy: Any) -> bool:
+    """Whether a policy reads GPU counts (which need the priced instance count)."""
+    return "gpu_count" in policy.uses or "{gpu_count}" in policy.message
 
 
 def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
     """Directory (as given) -> normalised paths of the changed .tf files in it."""
     out: dict[str, set[str]] = {}
     for f in files:
-        if not f.endswith(".tf") or not os.path.isfile(f):
-            continue  # deleted files and other types: nothing to read
+        if not f.endswith(".tf"):
+            continue  # other types: nothing to read
+        if not os.path.isfile(f):
+            # pre-commit passes only files that exist: a missing one is a wrong argument.
+            from ..errors import InputError
+
+            raise InputError(f, "file not found" if not os.path.exists(f)
+                             else "is not a regular file")
         out.setdefault(os.path.dirname(f) or ".", set()).add(os.path.normpath(f))
     return out
 
@@ -134,6 +172,8 @@ def run_tags(args: argparse.Namespace) -> int:
     dirs = changed_tf_dirs(args.files)
     if not dirs:
         return 0
+    import dataclasses
+
     from ..costs.base import CostRegistry
     from ..pipeline import load_prices
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
@@ -141,28 +181,53 @@ def run_tags(args: argparse.Namespace) -> int:
     from ..sources.terraform_hcl import TAG_ATTRIBUTES, read_hcl
     from ..usage import Usage
 
-    policies = tag_policies(load_policies(args.policies, args.data), args.policy)
+    policies, not_run = hook_policies(load_policies(args.policies, args.data), args.policy)
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
-    options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
+    options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
     catalog = load_prices()
-    # Policies decided by tags alone (the default selection) judge each resource on its
-    # own, with neither prices nor other attribute values: only the resources of the
-    # changed files are read, only their tag and region attributes are evaluated, and
-    # nothing is priced (a registry with no cost models). Other policies may look at
-    # the whole change (relations, launch templates): everything is read and priced.
-    tags_only = policies.tags_only
-    registry = CostRegistry(models={}) if tags_only else None
+    # Policies decided by tags alone judge each resource on its own, with neither
+    # prices nor other attribute values: only the resources of the changed files are
+    # read, only their tag and region attributes are evaluated, and nothing is priced
+    # (a registry with no cost models). The other policies source decides (instance
+    # family, GPU class, purchase option, attributes) may look through launch
+    # templates and endpoint configurations: when a changed file holds a resource
+    # one of them selects, the whole directory is read and priced, as `check` does.
+    tag_set = dataclasses.replace(policies, policies=tuple(
+        p for p in policies.policies if p.tags_only))
+    others = [p for p in policies.policies if not p.tags_only]
+    needs_counts = any(_counts(p) for p in others)
     kept: list[Any] = []
+    warnings: list[str] = []
     for directory in sorted(dirs):
-        changeset = read_hcl(directory, default_region=args.region,
-                             attributes=TAG_ATTRIBUTES if tags_only else None,
-                             files=dirs[directory] if tags_only else None)
+        changeset = read_hcl(directory, default_region=args.region, attributes=TAG_ATTRIBUTES,
+                             files=dirs[directory])
+        selected = [c for c in changeset.changes
+                    if any(p.selector.type_matches(c.type) for p in others)]
+        chosen, registry = tag_set, CostRegistry(models={})
+        if selected and not needs_counts and all(c.type in _SELF_DESCRIBED for c in selected):
+            # resources that may name their own instance type: when they do, their
+            # own attributes decide those policies and nothing is priced
+            own = read_hcl(directory, default_region=args.region, files=dirs[directory])
+            if all(_self_described(c) for c in own.changes
+                   if any(p.selector.type_matches(c.type) for p in others)):
+                changeset, chosen, selected = own, policies, []
+        if selected:
+            changeset, chosen, registry = read_hcl(directory, default_region=args.region), \
+                policies, None
+        if not chosen.policies:
+            continue
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
-        result = evaluate(est, policies, waivers, options)
+        result = evaluate(est, chosen, waivers, options)
+        warnings += result.warnings
         overridden = overridden_resources(dirs[directory])
         kept += [f for f in result.findings if f.location is not None
                  and (os.path.normpath(f.location.file) in dirs[directory]
                       or (overridden and f.address and _root_resource(f.address) in overridden))]
+    for note in dict.fromkeys(warnings):
+        print(f"costwarden: warning: {note}", file=sys.stderr)
+    if not_run:
+        print(f"costwarden: not run, they need a plan (the costwarden-check hook or "
+              f"costwarden check): {', '.join(not_run)}", file=sys.stderr)
     return _report(kept)
 
 
@@ -178,13 +243,17 @@ def run_check(args: argparse.Namespace) -> int:
 
     policies = load_policies(args.policies, args.data)
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
-    options = EvaluationOptions(env=args.env, env_tag=args.env_tag)
+    options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
     est_options = EstimateOptions(usage_file=args.usage, default_region=args.region,
                                   price_books=tuple(args.price_book))
     found: list[Any] = []
+    warnings: list[str] = []
     for file in files:
         result = evaluate(estimate_path(file, est_options), policies, waivers, options)
         found += [(file, f) for f in result.findings]
+        warnings += result.warnings
+    for note in dict.fromkeys(warnings):
+        print(f"costwarden: warning: {note}", file=sys.stderr)
     return _report([f for _, f in found], {id(f): file for file, f in found})
 
 
@@ -228,32 +297,14 @@ def _report(findings: list[Any], files: dict[int, str] | None = None) -> int:
 # --- policy repositories ---------------------------------------------------------
 
 
-def _top_level_keys(path: Path) -> set[str]:
-    keys = set()
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return keys
-    for line in text.splitlines():
-        if line and not line[0].isspace() and not line.startswith("#") and ":" in line:
-            keys.add(line.split(":", 1)[0].strip())
-    return keys
-
-
-def _is_policy_or_waiver(path: Path) -> bool:
-    if path.name == "expected.yaml":  # a policy test case (its `policies:` lists ids)
-        return False
-    keys = _top_level_keys(path)
-    return bool(keys & {"policies", "waivers"}) and not keys & {"findings", "passes"}
-
-
 def run_policy_validate(args: argparse.Namespace) -> int:
-    from .policy import run_validate
+    from .policy import file_kind, run_validate
 
     # data files, test expectations and other YAML are checked through the policies
-    # that use them, not on their own
+    # that use them, not on their own; policy and waiver files are told apart as
+    # `policy validate` tells them (file_kind), and validated by it
     paths = [f for f in args.files if f.endswith((".yaml", ".yml")) and os.path.isfile(f)
-             and _is_policy_or_waiver(Path(f))]
+             and file_kind(Path(f)) is not None]
     if not paths:
         return 0
     return run_validate(argparse.Namespace(paths=paths, data=args.data,
@@ -261,8 +312,14 @@ def run_policy_validate(args: argparse.Namespace) -> int:
 
 
 def run_policy_test(args: argparse.Namespace) -> int:
+    """The policy tests of a policy repository: DIRs given in the hook's args, else
+    `policies/tests`. A repository without that folder (an infrastructure repository
+    using the bundled or a remote pack) has nothing to test: a pass, not an error."""
     from .policy import run_test
 
-    dirs = args.dirs or ["policies/tests"]
-    policies = args.policies or (["policies"] if Path("policies").is_dir() else [])
-    return run_test(argparse.Namespace(paths=dirs, policies=policies, data=args.data))
+    dirs = args.dirs
+    if not dirs:
+        if not Path("policies", "tests").is_dir():
+            return 0
+        dirs = ["policies/tests"]
+    return run_test(argparse.Namespace(paths=dirs, policies=args.policies, data=args.data))

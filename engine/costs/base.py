@@ -15,12 +15,15 @@ A cost model for a resource type has two pure functions:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from pricing_catalog.keys import PriceKey
 
+from ..errors import InputError
 from ..model import AttrPath, ResourceChange
+from .numbers import COUNT, QUANTITY, Kind, NumberError, checked
+from .numbers import instance_type as _instance_type
 
 
 class UnknownAttribute(Exception):
@@ -64,6 +67,7 @@ class SideView:
     attrs: Mapping[str, Any]
     region: str | None
     _related: Callable[[ResourceChange, str, str], Sequence["SideView"]] | None = None
+    _peers: Callable[[str, str], Sequence["SideView"]] | None = None
 
     @property
     def address(self) -> str:
@@ -102,14 +106,44 @@ class SideView:
             return [v for v in value if isinstance(v, dict)]
         return []
 
-    def number(self, *path: str | int, default: Decimal | None = None) -> Decimal | None:
+    def number(self, *path: str | int, default: Decimal | None = None,
+               kind: Kind = QUANTITY) -> Decimal | None:
+        """A checked number of `kind` at `path`, `default` when absent or null.
+
+        NaN, infinity, a negative, a fraction where a count is meant, a value
+        beyond the kind's plausible bound, or a non-numeric value is an
+        InputError naming the file and `address.attribute` (exit 2).
+        """
         value = self.get(*path)
-        if value is None or isinstance(value, bool):
+        if value is None:
             return default
         try:
-            return Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            return default
+            return checked(value, kind)
+        except NumberError as exc:
+            raise self.bad_value(path, exc) from None
+
+    def count(self, *path: str | int, default: Decimal | None = None) -> Decimal | None:
+        """A whole, non-negative count (instances, nodes)."""
+        return self.number(*path, default=default, kind=COUNT)
+
+    def instance_type(self, *path: str | int) -> str | None:
+        """An instance type: a string, or None when absent; anything else is an InputError."""
+        value = self.get(*path)
+        if value is None:
+            return None
+        try:
+            return _instance_type(value)
+        except NumberError as exc:
+            raise self.bad_value(path, exc) from None
+
+    def bad_value(self, path: AttrPath, exc: Exception) -> InputError:
+        """An InputError for a bad value at `path` of this side, with file and place."""
+        src = self.change.source
+        where = f"{self.change.address}.{_path_str(path)}" if path else self.change.address
+        if self.side == "before":
+            where += " (before the change)"
+        return InputError(src.file if src else None, str(exc),
+                          line=src.line if src else None, where=where)
 
     def require(self, *path: str | int) -> Any:
         """Like `get`, but an absent value on a created resource is unknown, not empty."""
@@ -123,6 +157,19 @@ class SideView:
         if self._related is None:
             return ()
         return self._related(self.change, resource_type, ref_attr)
+
+    def peers(self, resource_type: str) -> Sequence["SideView"]:
+        """Views (same side) of every `resource_type` resource in the change set, for
+        resources that point at this one (an auto scaling target naming an endpoint)."""
+        if self._peers is None:
+            return ()
+        return self._peers(resource_type, self.side)
+
+    def refers_to_me(self, other: "SideView") -> bool:
+        """Whether `other`'s configuration references this resource (its block or instance)."""
+        address = self.change.address
+        block = address[:address.rindex("[")] if address.endswith("]") else address
+        return any(dep == self.change.address or dep == block for dep in other.change.depends_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +217,7 @@ class CostRegistry:
     models: Mapping[str, CostModel]
     free_types: frozenset[str] = frozenset()
     # Types that cost nothing by themselves because another type carries their cost.
-    carried_by: Mapping[str, str] = field(default_factory=dict)
+    carried_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, resource_type: str) -> CostModel | None:
         return self.models.get(resource_type)

@@ -9,16 +9,16 @@ from typing import Iterable, Mapping
 from .base import CostModel, CostRegistry
 from .free import FREE_AWS_TYPES, FREE_UTILITY_TYPES
 
-# Types priced on the resource that uses them, not by themselves.
-CARRIED_BY: Mapping[str, str] = {
-    "aws_launch_template": "aws_autoscaling_group",
-    "aws_launch_configuration": "aws_autoscaling_group",
-    "aws_sagemaker_endpoint_configuration": "aws_sagemaker_endpoint",
+# Types priced on the resources that use them (each of the types listed), not by themselves.
+CARRIED_BY: Mapping[str, tuple[str, ...]] = {
+    "aws_launch_template": ("aws_autoscaling_group", "aws_eks_node_group", "aws_instance"),
+    "aws_launch_configuration": ("aws_autoscaling_group",),
+    "aws_sagemaker_endpoint_configuration": ("aws_sagemaker_endpoint",),
 }
 
 
 def build_registry(modules: Iterable[ModuleType], free_types: frozenset[str] = frozenset(),
-                   carried_by: Mapping[str, str] | None = None) -> CostRegistry:
+                   carried_by: Mapping[str, tuple[str, ...]] | None = None) -> CostRegistry:
     """A registry of the `MODELS` of `modules`; a type defined twice is an error."""
     models: dict[str, CostModel] = {}
     for module in modules:

@@ -136,7 +136,8 @@ def merge(result: Any, findings: Iterable[Finding]) -> Any:
     for f in extra:
         per = counts.setdefault(f.policy_id, {})
         per[f.outcome] = per.get(f.outcome, 0) + 1
-    return Evaluation(tuple(result.findings) + extra, counts, tuple(result.policies))
+    return Evaluation(tuple(result.findings) + extra, counts, tuple(result.policies),
+                      tuple(result.warnings))
 
 
 def describe(cmd: Sequence[str]) -> str:

@@ -92,7 +92,13 @@ def _tag(params: Mapping[str, Any], ctx: CompileContext) -> Check:
         value = tags.get(key, MISSING)
         if value is MISSING and s.tag_unknown(which, key):
             return None, {name: "(known after apply)"}
-        return ops.holds(value), {name: show(value)}
+        ev: dict[str, Any] = {name: show(value)}
+        if value is MISSING:
+            cased = [f"{other} (required: {key})" for other in tags
+                     if other != key and other.lower() == key.lower()]
+            if cased:
+                ev["case_mismatch"] = cased
+        return ops.holds(value), ev
     return check
 
 
@@ -118,7 +124,7 @@ def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
             return True, {"taggable": False}
         which = s.pick(side)
         tags = s.tags(which) or {}
-        missing, unknown, invalid = [], [], []
+        missing, unknown, invalid, problems = [], [], [], []
         for key in required:
             if key not in tags:
                 (unknown if s.tag_unknown(which, key) else missing).append(key)
@@ -126,12 +132,25 @@ def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
             value = tags.get(key)
             if value is None:
                 continue
-            test = OPERATORS["matches" if hasattr(expected, "fullmatch") else "in"].test
-            if not test(value, expected):
+            regex = hasattr(expected, "fullmatch")
+            if not OPERATORS["matches" if regex else "in"].test(value, expected):
                 invalid.append(f"{key}={value}")
-        ev = {"missing_tags": missing, "invalid_tags": invalid}
+                pattern = getattr(expected, "pattern", None)
+                problems.append(f"{key}={value} does not match {pattern}" if regex and pattern
+                                else f"{key}={value} is not an allowed value")
+        ev: dict[str, Any] = {"missing_tags": missing, "invalid_tags": invalid}
+        cased = [f"{other} (required: {key})" for key in missing for other in tags
+                 if other != key and other.lower() == key.lower()]
+        if missing:
+            problems.insert(0, "missing tags " + ", ".join(missing))
+        if cased:
+            ev["case_mismatch"] = cased
+            problems.insert(1, "present with other case: " + ", ".join(cased)
+                            + " (tag keys are case-sensitive)")
         if unknown:
             ev["unknown_tags"] = unknown
+            problems.append("tags known only after apply: " + ", ".join(unknown))
+        ev["tag_problems"] = "; ".join(problems) or "all required tags present and valid"
         if missing or invalid:
             return False, ev
         return (None if unknown else True), ev
@@ -141,25 +160,32 @@ def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
 # --- derived facts: instances, GPUs, purchase option, environment ---------------
 
 def _facts(name: str, get: Callable[[Subject, str], tuple[tuple[str, ...], bool]],
-           description: str) -> ConditionType:
+           description: str, of: str | None = None) -> ConditionType:
+    """A fact with one value per launchable instance type: the condition holds when
+    every value passes, so one violating type fails it; `violating` names it."""
     def compile_(params: Mapping[str, Any], ctx: CompileContext) -> Check:
         side = params.get("side")
         ops = ctx.ops(params, skip=("side",))
 
         def check(s: Subject) -> Verdict:
-            values, unknown = get(s, s.pick(side))
-            ev = {name: ", ".join(values)}
+            which = s.pick(side)
+            values, unknown = get(s, which)
             if unknown and not values:
-                return None, {name: "(known after apply)"}
-            return ops.all_hold(values), ev
+                return None, {name: "(known after apply)",
+                              "violating": "an instance type known only after apply"}
+            ev = {name: ", ".join(values)}
+            bad = tuple(v for v in values if not ops.holds(v))
+            if bad:
+                ev["violating"] = s.launch_choices(which, bad, of) if of else ", ".join(bad)
+                return False, ev
+            return True, ev
         return check
     return ConditionType(name, description, ops_schema({"side": SIDE_SCHEMA}), compile_,
-                         lambda p: (name,))
+                         lambda p: (name, "violating"), source_only=True)
 
 
 def _gpu_models(s: Subject, side: str) -> tuple[tuple[str, ...], bool]:
-    gpus, known = s.gpus(side)  # type: ignore[arg-type]
-    return tuple(sorted(gpus)), not known
+    return s.gpu_models(side)  # type: ignore[arg-type]
 
 
 def _gpu_count(params: Mapping[str, Any], ctx: CompileContext) -> Check:
@@ -225,6 +251,9 @@ def _cost(params: Mapping[str, Any], ctx: CompileContext) -> Check:
         ev: dict[str, Any] = {name: value, **ops.describe()}
         if period in ("run", "job"):
             ev["run_hours"] = s.cost.run_hours
+        if period == "job":
+            ev["job_basis"] = (f"{s.cost.run_hours} run hours" if s.cost.run_hours is not None
+                               else "a month: the usage file gives no run_hours")
         if value == "n/a":
             return True, ev  # not a job: no run hours in the usage file
         if value is None:
@@ -259,7 +288,7 @@ def _relation(params: Mapping[str, Any], ctx: CompileContext) -> Check:
 
 def _one_of_cost_names(params: Mapping[str, Any]) -> tuple[str, ...]:
     name = _COST_NAMES.get((params.get("period", "hour"), params.get("side", "after")))
-    return (name, "run_hours", "limit", "expected") if name else ("limit", "expected")
+    return (name, "run_hours", "job_basis", "limit", "expected") if name else ("limit", "expected")
 
 
 def _attr_evidence(params: Mapping[str, Any]) -> tuple[str, ...]:
@@ -275,11 +304,11 @@ BUILTIN: tuple[ConditionType, ...] = (
     ConditionType("attribute", "test an attribute of the resource (after the change by default)",
                   ops_schema({"path": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA,
                               "match": {"enum": ["all", "any"]}}, required=["path"]),
-                  _attribute, _attr_evidence),
+                  _attribute, _attr_evidence, source_only=True),
     ConditionType("tag", "test one effective tag (provider default tags included)",
                   ops_schema({"key": {"type": "string", "minLength": 1}, "side": SIDE_SCHEMA},
                              required=["key"]),
-                  _tag, lambda p: (f"tag.{p.get('key')}", "taggable"), tags_only=True),
+                  _tag, lambda p: (f"tag.{p.get('key')}", "taggable", "case_mismatch"), tags_only=True),
     ConditionType("tags", "required tag keys, allowed values and patterns on taggable types",
                   {"type": "object", "title": "tags condition", "additionalProperties": False,
                    "minProperties": 1,
@@ -290,18 +319,21 @@ BUILTIN: tuple[ConditionType, ...] = (
                                                "additionalProperties": {
                                                    "anyOf": [{"type": "string"},
                                                              {"$ref": "#/$defs/data_ref"}]}}}},
-                  _tags, lambda p: ("missing_tags", "invalid_tags", "unknown_tags", "taggable"),
+                  _tags, lambda p: ("missing_tags", "invalid_tags", "unknown_tags", "taggable",
+                                   "tag_problems", "case_mismatch"),
                   tags_only=True),
     _facts("instance_type", lambda s, side: s.instance_types(side),  # type: ignore[arg-type]
-           "every instance type of the resource (resolved through launch templates)"),
+           "every instance type the resource may launch (resolved through launch "
+           "templates; every override, instance_types entry and endpoint variant)"),
     _facts("instance_family", lambda s, side: s.families(side),  # type: ignore[arg-type]
-           "every instance family (p5, ml.p4d, g6e, a3) of the resource"),
-    _facts("gpu_model", _gpu_models, "every GPU model of the resource"),
+           "every instance family (p5, ml.p4d, g6e, a3) the resource may launch", "family"),
+    _facts("gpu_model", _gpu_models, "every GPU model the resource may launch", "gpu"),
     _facts("purchase_option", lambda s, side: s.purchase_options(side),  # type: ignore[arg-type]
            "every purchase option: on_demand, spot, reserved_1y, reserved_3y"),
-    ConditionType("gpu_count", "number of GPUs/accelerators of the resource",
+    ConditionType("gpu_count", "number of GPUs/accelerators of the resource (for a group "
+                  "choosing among instance types, the most it may hold)",
                   ops_schema({"side": SIDE_SCHEMA}), _gpu_count,
-                  lambda p: ("gpu_count", "limit", "expected")),
+                  lambda p: ("gpu_count", "limit", "expected"), source_only=True),
     ConditionType("environment", "the environment: --env, else the resource's environment tag",
                   ops_schema({}), _environment, lambda p: ("environment",), tags_only=True),
     ConditionType("action", "the change action: create, update, delete, replace, no-op, read",

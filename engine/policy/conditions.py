@@ -48,6 +48,10 @@ class ConditionType:
     # Decided by type, address, action, environment and tags alone: no attribute
     # value, no price (lets the tag hook skip both). False unless declared.
     tags_only: bool = False
+    # Decided by what a Terraform source says of the resource, without a plan or
+    # prices: attributes, instance types and families, GPU class, purchase option
+    # (the pre-commit hook runs these). Implied by tags_only.
+    source_only: bool = False
 
 
 class ConditionRegistry:
@@ -89,15 +93,23 @@ class ConditionRegistry:
 
     def tags_only(self, cond: Any) -> bool:
         """Whether a (schema-valid) condition reads nothing but tags, type and action."""
+        return self._reads_only(cond, lambda ctype: ctype.tags_only)
+
+    def source_only(self, cond: Any) -> bool:
+        """Whether a (schema-valid) condition is decided by source alone (no plan, no price)."""
+        return self._reads_only(cond, lambda ctype: ctype.tags_only or ctype.source_only)
+
+    def _reads_only(self, cond: Any, allowed: Callable[[ConditionType], bool]) -> bool:
         if not isinstance(cond, Mapping):
             return True
         for name, params in cond.items():
             ctype = self.get(name)
-            if ctype is None or not ctype.tags_only:
+            if ctype is None or not allowed(ctype):
                 return False
-            if name in ("all", "any") and not all(self.tags_only(c) for c in params or ()):
+            if name in ("all", "any") and not all(self._reads_only(c, allowed)
+                                                  for c in params or ()):
                 return False
-            if name == "not" and not self.tags_only(params):
+            if name == "not" and not self._reads_only(params, allowed):
                 return False
         return True
 

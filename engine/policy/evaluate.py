@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Iterable, Literal, Mapping
 
 from ..model import Estimate, Finding, ResourceCost
@@ -11,7 +12,7 @@ from .messages import render
 from .spec import BLOCKING_LEVELS, FACTS, Policy, PolicySet
 from .subject import Subject
 from .taggable import Taggable, load_taggable
-from .waivers import WaiverSet
+from .waivers import WaiverSet, waiver_warnings
 from .world import World
 
 UnknownMode = Literal["unknown", "fail", "pass"]
@@ -25,6 +26,10 @@ class EvaluationOptions:
     include_passes: bool = False
     today: dt.date | None = None
     taggable: Taggable | None = None
+    # Warn about waivers naming resources not in the input (off when the input is
+    # only part of the change, as in the pre-commit hook).
+    waiver_targets: bool = True
+    instance_info: Any = None  # instance type -> hardware facts (default: bundled catalog)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class Evaluation:
     findings: tuple[Finding, ...]
     counts: Mapping[str, Mapping[str, int]]  # policy id -> outcome -> count (passes included)
     policies: tuple[Policy, ...] = ()
+    warnings: tuple[str, ...] = ()  # waivers that cover nothing (see waivers.py)
 
     @property
     def blocking(self) -> bool:
@@ -50,14 +56,17 @@ def evaluate(source: Estimate | Iterable[ResourceCost], policies: PolicySet,
              waivers: WaiverSet | None = None,
              options: EvaluationOptions = EvaluationOptions()) -> Evaluation:
     costs = source.resources if isinstance(source, Estimate) else tuple(source)
-    world = World.build(costs, options.taggable or load_taggable(), options.env, options.env_tag)
+    world = World.build(costs, options.taggable or load_taggable(), options.env, options.env_tag,
+                        options.instance_info)
     run = _Run(world, policies, waivers or WaiverSet(), options)
     for policy in policies.policies:
         if policy.aggregate is not None:
             run.aggregate(policy)
         else:
             run.per_resource(policy)
-    return Evaluation(tuple(run.findings), run.counts, policies.policies)
+    warnings = waiver_warnings(run.waivers, policies, run.today,
+                               world.by_address if options.waiver_targets else None)
+    return Evaluation(tuple(run.findings), run.counts, policies.policies, tuple(warnings))
 
 
 @dataclass
@@ -142,7 +151,16 @@ class _Run:
             for key, value in (s.tags(s.default_side) or {}).items():
                 values[f"tag.{key}"] = value
             _facts(values, s, policy.message)
-        message = render(policy.message, values) + note
+        if outcome == "pass":
+            message = render(policy.pass_message, values) if policy.pass_message else \
+                pass_wording(policy, address, group)
+        else:
+            message = render(policy.message, values) + note
+            cased = [c for c in evidence.get("case_mismatch") or () if c not in message]
+            if cased:
+                message += (f" (tag keys differ only in case: {', '.join(cased)}; "
+                            "tag keys are case-sensitive)")
+        evidence = round_money(evidence)
         blocking = outcome == "fail" and level in BLOCKING_LEVELS
         counts = self.counts.setdefault(policy.id, {})
         counts[outcome] = counts.get(outcome, 0) + 1
@@ -167,6 +185,26 @@ class _Run:
             evidence["waiver_rejected"] = f"{w.id}: expired on {w.expires.isoformat()}"
             return "fail", None, f" (waiver {w.id} expired on {w.expires.isoformat()})"
         return "waived", valid[0].summary(), ""
+
+
+def pass_wording(policy: Policy, address: str | None, group: str | None) -> str:
+    """The line of a passing finding when the policy gives no `pass_message`."""
+    target = address or (f"group {group}" if group else "the change")
+    rule = " ".join(policy.description.split())
+    return f"{target} passes {policy.id}: {rule}"
+
+
+_MICRO = Decimal("0.000001")
+
+
+def round_money(evidence: dict[str, Any]) -> dict[str, Any]:
+    """Amounts in evidence to a millionth, as the JSON contract rounds money."""
+    out = {}
+    for key, value in evidence.items():
+        if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -6:
+            value = value.quantize(_MICRO, rounding=ROUND_HALF_EVEN)
+        out[key] = value
+    return out
 
 
 def _facts(values: dict[str, Any], s: Subject, message: str) -> None:

@@ -77,10 +77,12 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
                 data_paths.append(target)
     data = DataStore()
     try:
-        data = data.with_files(data_paths + list(data_files))
+        data, problems = data.merged(data_paths, list(data_files))
+        errors += problems
     except InputError as exc:
         errors.append(exc)
     policies: list[Policy] = []
+    used: set[str] = set()  # data namespaces the policies refer to
     seen: dict[str, str] = {}
     for doc in docs:
         for i, raw in enumerate(_list(doc.data, "policies")):
@@ -97,14 +99,41 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
             if any(e.file == doc.file and e.where and f"$.policies[{i}]" in e.where for e in errors):
                 continue  # already reported by the schema check
             try:
-                policies.append(_compile(doc, i, raw, registry, data))
+                policies.append(_compile(doc, i, raw, registry, data, used))
             except CompileError as exc:
                 path = ("policies", i) + exc.path
                 errors.append(InputError(doc.file, exc.message, line=doc.line(path),
                                          where=_where(pid, path)))
+    if not errors:
+        errors += _unused_data(data_files, data, {Path(p).stem for p in data_paths}, used)
     if errors:
         raise PolicyErrors(errors)
     return PolicySet(tuple(policies), data, registry, tuple(d.file for d in docs))
+
+
+def _unused_data(data_files: Iterable[str | Path], data: DataStore, pack: set[str],
+                 used: set[str]) -> list[InputError]:
+    """A `--data` file that neither overrides a pack data file nor is used by a policy
+    would be ignored: an error that says how to name what it overrides."""
+    out = []
+    for path in data_files:
+        stem = Path(path).stem
+        if stem in pack or stem in used:
+            continue
+        doc = load_yaml(path, display_name(Path(path)))
+        keys = [str(k) for k in doc.data] if isinstance(doc.data, Mapping) else []
+        if keys and all(k in pack for k in keys):
+            continue
+        known = ", ".join(sorted(pack | used)) or "none"
+        owners = [n for n in sorted(pack) for k in keys
+                  if isinstance(data.docs[n].data, Mapping) and k in data.docs[n].data]
+        example = (owners or sorted(pack) or ["quotas"])[0]
+        out.append(InputError(doc.file, f"no policy uses data namespace {stem!r} and its "
+                              f"top-level keys ({', '.join(keys) or 'none'}) name no data file "
+                              f"of the pack (known: {known}): put them under the namespace "
+                              f"they override ({example}: ...) or name the file after it "
+                              f"({example}.yaml)", line=1))
+    return out
 
 
 PACK_LOCK = BUNDLED / "pack.lock.json"
@@ -167,8 +196,8 @@ def _where(pid: str | None, path: tuple[str | int, ...]) -> str:
 
 
 def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: ConditionRegistry,
-             data: DataStore) -> Policy:
-    ctx = CompileContext(registry, data, ())
+             data: DataStore, used: set[str] | None = None) -> Policy:
+    ctx = CompileContext(registry, data, (), used if used is not None else set())
     has_require, has_aggregate = "require" in raw, "aggregate" in raw
     if has_require == has_aggregate:
         raise CompileError((), "a policy needs exactly one of 'require' (per resource) or "
@@ -188,15 +217,37 @@ def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: Conditi
             metric = measure.split("_", 1)[1]
             evidence |= {f"{when}_{metric}" for when in ("prior", "proposed", "delta")}
     _check_message(raw["message"], evidence)
+    if "pass_message" in raw:
+        try:
+            _check_message(raw["pass_message"], evidence)
+        except CompileError as exc:
+            raise CompileError(("pass_message",), exc.message) from None
     tags_only = (aggregate is None and registry.tags_only(raw.get("require"))
                  and registry.tags_only(select.get("where"))
                  and not any(k in select for k in ("instance_family", "instance_type", "gpu_model"))
-                 and not any("{" + name + "}" in raw["message"] for name in FACTS))
+                 and not any("{" + name + "}" in raw["message"] + raw.get("pass_message", "")
+                             for name in FACTS))
+    source_only = tags_only or (aggregate is None and registry.source_only(raw.get("require"))
+                                and registry.source_only(select.get("where")))
     return Policy(id=raw["id"], description=raw["description"], level=raw["level"],
                   message=raw["message"], selector=selector, file=doc.file,
                   line=doc.line(("policies", index)), check=check, aggregate=aggregate,
                   levels=levels, waiver_requires=tuple((raw.get("waivers") or {}).get("require", ())),
-                  tags_only=tags_only)
+                  tags_only=tags_only, source_only=source_only,
+                  pass_message=raw.get("pass_message"),
+                  uses=frozenset(_condition_names(raw.get("require")))
+                  | frozenset(_condition_names(select.get("where"))))
+
+
+def _condition_names(cond: Any) -> Iterable[str]:
+    if isinstance(cond, Mapping):
+        for name, params in cond.items():
+            yield str(name)
+            if name in ("all", "any") and isinstance(params, list):
+                for child in params:
+                    yield from _condition_names(child)
+            elif name == "not":
+                yield from _condition_names(params)
 
 
 def _check_message(message: str, evidence: set[str]) -> None:
@@ -253,6 +304,7 @@ def _aggregate(raw: Mapping[str, Any], ctx: CompileContext) -> AggregateSpec:
                     raise ctx.error(f"placeholder {{{sorted(unknown)[0]}}} is not a group_by key "
                                     f"(groups: {', '.join(sorted(names)) or 'none'})",
                                     "require", measure, op, "data")
+                ctx.data_used.add(ref.namespace)
                 try:
                     resolved = ctx.data.lookup(ref)  # checks the file and the fixed prefix
                 except DataRefError as exc:

@@ -31,17 +31,36 @@ def format_money(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+_PERIODS = (("/h", " per hour"), ("/month", " per month"))
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
+    """Fill placeholders; a value that is not known reads as words, never `$?`:
+    `${x}/h` gives "an unknown amount per hour", `{n} GPUs` "an unknown number of GPUs"."""
+    parts = _parts(template)
     out = []
-    for literal, dollar, name in _parts(template):
-        out.append(literal)
+    skip = 0  # characters of the next literal already said (the `/h` of an unknown amount)
+    for i, (literal, dollar, name) in enumerate(parts):
+        out.append(literal[skip:])
+        skip = 0
         if name is None:
             continue
         value = values.get(name)
-        if dollar and value is None:
-            out.append("$?")  # an amount not known (unpriced or known after apply)
-        else:
+        if value is not None:
             out.append(dollar + text(value))
+            continue
+        after = parts[i + 1][0] if i + 1 < len(parts) else ""
+        if dollar:
+            out.append("an unknown amount")
+            for suffix, words in _PERIODS:
+                if after.startswith(suffix) and not after[len(suffix):len(suffix) + 1].isalnum():
+                    out.append(words)
+                    skip = len(suffix)
+                    break
+        elif after.startswith(" GPU"):
+            out.append("an unknown number of")
+        else:
+            out.append(text(value))
     return "".join(out)
 
 

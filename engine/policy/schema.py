@@ -87,6 +87,7 @@ def generate_schema(registry: ConditionRegistry) -> dict[str, Any]:
             "level": {"$ref": "#/$defs/level"},
             "levels": {"$ref": "#/$defs/levels"},
             "message": {"type": "string", "minLength": 1},
+            "pass_message": {"type": "string", "minLength": 1},
             "select": {"$ref": "#/$defs/selector"},
             "require": {"$ref": "#/$defs/condition"},
             "aggregate": {"$ref": "#/$defs/aggregate"},

@@ -22,7 +22,7 @@ FACTS = {
     "instance_type": lambda s: s.instance_types(s.default_side)[0],
     "instance_family": lambda s: s.families(s.default_side)[0],
     "purchase_option": lambda s: s.purchase_options(s.default_side)[0],
-    "gpu_model": lambda s: tuple(sorted(s.gpus(s.default_side)[0])),
+    "gpu_model": lambda s: s.gpu_models(s.default_side)[0],
     "gpu_count": lambda s: s.gpu_count(s.default_side),
 }
 
@@ -77,8 +77,8 @@ class Selector:
             if not any(self.instance_type.match(t) for t in types):
                 return no
         if self.gpu_model is not None:
-            gpus, _ = s.gpus(side)
-            if not any(self.gpu_model.match(m) for m in gpus):
+            models, _ = s.gpu_models(side)
+            if not any(self.gpu_model.match(m) for m in models):
                 return no
         if self.where is not None:
             return self.where(s)
@@ -117,6 +117,11 @@ class Policy:
     # Selector, conditions and message read only type, address, action, environment
     # and tags (see ConditionType.tags_only).
     tags_only: bool = False
+    # Decided by Terraform source alone (see ConditionType.source_only): no plan, no
+    # price, no other resource's cost. The pre-commit hook runs these.
+    source_only: bool = False
+    pass_message: str | None = None
+    uses: frozenset[str] = frozenset()  # condition types of `require` and `select.where`
 
     def level_for(self, env: str | None) -> str:
         if env is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, Iterator, Literal, Mapping
 
 from ..model import ResourceChange, ResourceCost, SideCost
@@ -20,6 +21,15 @@ _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 _PRICE_KEY = re.compile(r"^(?P<provider>[^/]+)/(?P<service>[^/]+)/(?P<product>[^\[]+)"
                         r"\[(?P<attrs>[^\]]*)\]@(?P<region>[^:]*):(?P<option>.+)$")
 _INSTANCE_ATTRS = ("instance_type", "machine_type", "vm_size", "size", "node_type")
+# Types a group chooses among when it launches: each may be the one that runs, so a
+# policy judges all of them (the cost models price one).
+_MIXED = ("mixed_instances_policy", 0, "launch_template", 0, "override", WILDCARD)
+_ALTERNATIVES: tuple[tuple[PathPart, ...], ...] = (
+    _MIXED + ("instance_type",), ("instance_types", WILDCARD),
+    ("launch_template_config", WILDCARD, "override", WILDCARD, "instance_type"),  # aws_ec2_fleet
+    ("launch_template_config", WILDCARD, "overrides", WILDCARD, "instance_type"),  # spot fleet
+)
+_ENDPOINT_CONFIG = "aws_sagemaker_endpoint_configuration"
 
 
 def parse_path(text: str) -> tuple[PathPart, ...]:
@@ -140,14 +150,28 @@ class Subject:
         return self._cache[key]
 
     def instance_types(self, side: Side) -> tuple[tuple[str, ...], bool]:
-        """Resolved instance types and whether any is unknown."""
+        """Every instance type the resource may launch (priced or not), and whether
+        that is unknown: the priced types, the alternatives a group chooses among
+        (mixed-instances overrides, a node group's instance_types), the variants of
+        an endpoint's configuration."""
         key = ("itypes", side)
         if key not in self._cache:
             types = [c["instance_type"] for c in self._components(side)]
-            unknown = False
-            if not types:
-                types, unknown = self._types_from_attributes(side)
-            self._cache[key] = (tuple(dict.fromkeys(types)), unknown)
+            found, unknown = self._types_from_attributes(side)
+            types += found
+            types += self._endpoint_variant_types(side)
+            self._cache[key] = (tuple(dict.fromkeys(types)), unknown and not types)
+        return self._cache[key]
+
+    def alternatives(self, side: Side) -> tuple[str, ...]:
+        """The instance types a group launches one or another of (empty: no choice)."""
+        key = ("alternatives", side)
+        if key not in self._cache:
+            doc = self.doc(side) or {}
+            found: list[str] = []
+            for path in _ALTERNATIVES:
+                found += [v for _, v in resolve(doc, path) if isinstance(v, str) and v]
+            self._cache[key] = tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
         return self._cache[key]
 
     def _types_from_attributes(self, side: Side) -> tuple[list[str], bool]:
@@ -155,8 +179,9 @@ class Subject:
         found: list[str] = []
         unknown = False
         paths: list[tuple[PathPart, ...]] = [(a,) for a in _INSTANCE_ATTRS]
-        paths += [("instance_types", WILDCARD), ("production_variants", WILDCARD, "instance_type"),
+        paths += [("production_variants", WILDCARD, "instance_type"),
                   ("resource_config", 0, "instance_type"), ("node_config", 0, "machine_type")]
+        paths += _ALTERNATIVES
         for path in paths:
             for concrete, value in resolve(doc, path):
                 if value is MISSING:
@@ -165,6 +190,32 @@ class Subject:
                 elif isinstance(value, str) and value:
                     found.append(value)
         return found, unknown and not found
+
+    def _endpoint_variant_types(self, side: Side) -> list[str]:
+        """An endpoint runs the variants of its configuration (another resource)."""
+        if self.change.type != "aws_sagemaker_endpoint" or self.world is None:
+            return []
+        from .operators import Globs
+
+        spec = (Globs.of(_ENDPOINT_CONFIG), "outgoing", ("endpoint_config_name",), ("name",))
+        out: list[str] = []
+        for address in self.world.related(self, spec)[0]:
+            cfg = self.world.by_address[address]
+            for _, value in resolve(cfg.doc(cfg.default_side) or {},
+                                    ("production_variants", WILDCARD, "instance_type")):
+                if isinstance(value, str) and value:
+                    out.append(value)
+        return out
+
+    def launch_choices(self, side: Side, values: tuple[str, ...], of: str) -> str:
+        """`values` (families or GPU models) named with the instance types behind them."""
+        out = []
+        for value in values:
+            types = [t for t in self.instance_types(side)[0]
+                     if (instance_family(t) if of == "family" else
+                         self._gpu_model_of(t)) == value]
+            out.append(f"{', '.join(types)} ({value})" if types and types != [value] else value)
+        return "; ".join(out)
 
     def families(self, side: Side) -> tuple[tuple[str, ...], bool]:
         types, unknown = self.instance_types(side)
@@ -197,12 +248,77 @@ class Subject:
         return [], side == "after" and self.change.is_unknown(("capacity_type",))
 
     def gpus(self, side: Side) -> tuple[Mapping[str, int], bool]:
-        """GPU model -> count on `side`, and whether that is known."""
+        """GPU model -> count on `side` as priced, and whether that is known."""
         sc = self.side_cost(side)
         if sc is None:
             return {}, self.doc(side) is None  # absent side: zero GPUs, known
         return sc.gpus, sc.gpus_known
 
-    def gpu_count(self, side: Side) -> int | None:
+    def gpu_models(self, side: Side) -> tuple[tuple[str, ...], bool]:
+        """Every GPU model the resource may run (any launchable type), and whether
+        that is unknown."""
         gpus, known = self.gpus(side)
-        return sum(gpus.values()) if known else None
+        models = set(gpus)
+        for itype in self.instance_types(side)[0]:
+            model = self._gpu_model_of(itype)
+            if model:
+                models.add(model)
+        return tuple(sorted(models)), not known and not models
+
+    def gpu_count(self, side: Side) -> int | None:
+        """GPUs on `side`; for a group choosing among types, the most it may hold:
+        its capacity launched as whichever type gives the most GPUs."""
+        gpus, known = self.gpus(side)
+        if not known:
+            return None
+        count = sum(gpus.values())
+        choices = self.alternatives(side)
+        if not choices:
+            return count
+        most = self._most_gpus(side, choices)
+        return count if most is None else max(count, most)
+
+    def _most_gpus(self, side: Side, choices: tuple[str, ...]) -> int | None:
+        sc = self.side_cost(side)
+        weights = self._weights(side)
+        units = Decimal(0)
+        for comp in (sc.components if sc else ()):
+            info = parse_price_key(comp.price_key)
+            if not info or info["product"] != "instance" or "instance_type" not in info:
+                continue
+            if comp.quantity is None:
+                return None
+            units += comp.quantity * weights.get(info["instance_type"], Decimal(1))
+        most = 0
+        for itype in choices:
+            facts = self._facts_of(itype)
+            if facts is None:
+                continue
+            weight = weights.get(itype, Decimal(1))
+            instances = (units / weight).to_integral_value(rounding=ROUND_CEILING) \
+                if weight > 0 else units
+            most = max(most, int(instances) * int(facts.gpu_count or 0))
+        return most
+
+    def _weights(self, side: Side) -> dict[str, Decimal]:
+        """weighted_capacity of mixed-instances overrides (capacity units per instance)."""
+        out: dict[str, Decimal] = {}
+        doc = self.doc(side) or {}
+        for _, override in resolve(doc, _MIXED):
+            if not isinstance(override, Mapping):
+                continue
+            itype, weight = override.get("instance_type"), override.get("weighted_capacity")
+            try:
+                if isinstance(itype, str) and weight not in (None, ""):
+                    out[itype] = Decimal(str(weight))
+            except ArithmeticError:
+                continue
+        return out
+
+    def _facts_of(self, itype: str) -> Any:
+        lookup = getattr(self.world, "instance_info", None)
+        return lookup(itype) if lookup is not None else None
+
+    def _gpu_model_of(self, itype: str) -> str | None:
+        facts = self._facts_of(itype)
+        return facts.gpu_model if facts is not None and facts.gpu_count else None

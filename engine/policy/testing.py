@@ -63,8 +63,11 @@ class TestRun:
         return sum(1 for c in self.cases if not c.passed)
 
     def summary(self) -> str:
-        return (f"policy tests: {len(self.cases) - self.failed} passed, {self.failed} failed, "
-                f"{len(self.cases)} cases")
+        return self.summary_of(len(self.cases), self.failed)
+
+    @staticmethod
+    def summary_of(cases: int, failed: int) -> str:
+        return f"policy tests: {cases - failed} passed, {failed} failed, {cases} cases"
 
 
 def find_cases(paths: Iterable[str | Path]) -> list[Path]:
@@ -83,7 +86,7 @@ def find_cases(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def run_case(case: Path, policies: PolicySet) -> CaseResult:
+def run_case(case: Path, policies: PolicySet, pack: str | None = None) -> CaseResult:
     from ..pipeline import EstimateOptions, estimate_path
     from ..yamlschema import schema_errors
 
@@ -94,8 +97,17 @@ def run_case(case: Path, policies: PolicySet) -> CaseResult:
     spec: Mapping[str, Any] = doc.data or {}
     for i, item in enumerate(list(spec.get("findings", [])) + list(spec.get("passes", []))):
         if policies.get(item["policy"]) is None:
-            raise InputError(doc.file, f"unknown policy id {item['policy']!r}",
+            where = f" in {pack}" if pack else ""
+            raise InputError(doc.file, f"unknown policy id {item['policy']!r}{where} (a test "
+                             "is run against the pack above its tests folder; pass "
+                             "--policies DIR to name the pack it belongs to)",
                              line=doc.line(("findings", i, "policy")))
+    for i, pid in enumerate(spec.get("policies") or []):
+        if policies.get(pid) is None:
+            where = f" in {pack}" if pack else ""
+            raise InputError(doc.file, f"unknown policy id {pid!r}{where} (a test is run "
+                             "against the pack above its tests folder; pass --policies DIR "
+                             "to name the pack it belongs to)", line=doc.line(("policies", i)))
     usage = spec.get("usage") or next((n for n in ("usage.yml", "usage.yaml")
                                        if (case / n).is_file()), None)
     estimate = estimate_path(case / spec.get("input", "plan.json"),
@@ -122,11 +134,12 @@ def _key(item: Mapping[str, Any], default: str) -> Key:
     return (item["policy"], item.get("address"), item.get("group"), item.get("outcome", default))
 
 
-def run_tests(paths: Iterable[str | Path], policies: PolicySet) -> TestRun:
+def run_tests(paths: Iterable[str | Path], policies: PolicySet,
+              pack: str | None = None) -> TestRun:
     results = []
     for case in find_cases(paths):
         try:
-            results.append(run_case(case, policies))
+            results.append(run_case(case, policies, pack))
         except InputError as exc:
             results.append(CaseResult(case.name, error=str(exc)))
     return TestRun(tuple(results))

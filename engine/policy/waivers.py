@@ -2,9 +2,15 @@
 
 A waiver names a policy, the resources (address globs) or aggregate groups it
 covers, a reason, an owner and an expiry date; a policy may require more
-(``waivers: {require: [approver]}``). A malformed waiver is an input error; an
-expired one covers nothing and the failure it would have covered says so.
-Hard-mandatory failures are never waived.
+(``waivers: {require: [approver]}``). A malformed waiver is an input error.
+
+One rule for a waiver that is well formed but covers nothing, in every command
+(`policy validate`, `check`, the hooks): it is a warning naming file, line and
+waiver, never an input error (exit 2) — a date passing does not make a valid file
+bad configuration — and never silent. That is a waiver past its expiry date (the
+failure it would have covered fails, and says so), a waiver of a policy that is
+hard-mandatory in every environment (no waiver covers those), and a waiver naming
+a resource that is not in the change.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..errors import InputError
 from .operators import Globs
@@ -82,8 +88,9 @@ class WaiverSet:
 
 
 def load_waivers(path: str | Path, policies: PolicySet | None = None,
-                 today: dt.date | None = None, expired_is_error: bool = False) -> WaiverSet:
-    """Read a waivers file; malformed entries (and, if asked, expired ones) raise."""
+                 today: dt.date | None = None) -> WaiverSet:
+    """Read a waivers file; malformed entries raise (expired ones are warnings:
+    see `waiver_warnings`)."""
     from ..yamlschema import schema_errors
 
     doc = load_yaml(path)
@@ -97,7 +104,7 @@ def load_waivers(path: str | Path, policies: PolicySet | None = None,
                 e.where and e.where.startswith(json_path(where)) for e in errors):
             continue
         try:
-            out.append(_waiver(doc, i, raw, policies, seen, today, expired_is_error))
+            out.append(_waiver(doc, i, raw, policies, seen))
         except _Bad as bad:
             errors.append(InputError(doc.file, bad.message, line=doc.line(where + bad.path),
                                      where=f"waiver {raw.get('id')} {json_path(where + bad.path)}"))
@@ -113,7 +120,7 @@ class _Bad(Exception):
 
 
 def _waiver(doc: YamlDoc, i: int, raw: Mapping[str, Any], policies: PolicySet | None,
-            seen: dict[str, int | None], today: dt.date | None, expired_is_error: bool) -> Waiver:
+            seen: dict[str, int | None]) -> Waiver:
     wid = raw["id"]
     if wid in seen:
         raise _Bad(("id",), f"duplicate waiver id (first at line {seen[wid]})")
@@ -132,11 +139,31 @@ def _waiver(doc: YamlDoc, i: int, raw: Mapping[str, Any], policies: PolicySet | 
         for needed in policy.waiver_requires:
             if not raw.get(needed):
                 raise _Bad((), f"policy {policy.id} requires waivers to name an {needed}")
-    today = today or dt.date.today()
-    if expired_is_error and today > expires:
-        raise _Bad(("expires",), f"waiver expired on {expires.isoformat()}")
     return Waiver(id=wid, policy=raw["policy"], reason=raw["reason"], owner=raw["owner"],
                   expires=expires, approver=raw.get("approver"), ticket=raw.get("ticket"),
                   resources=Globs.of(raw["resources"]) if "resources" in raw else None,
                   groups=Globs.of(raw["groups"]) if "groups" in raw else None,
                   file=doc.file, line=doc.line(("waivers", i)))
+
+
+def waiver_warnings(waivers: WaiverSet, policies: PolicySet | None, today: dt.date,
+                    addresses: Iterable[str] | None = None) -> list[str]:
+    """Waivers that cover nothing, one sentence each: expired, of a policy no waiver
+    can cover, or (when `addresses` is given) naming resources not in the change."""
+    known = set(addresses) if addresses is not None else None
+    out: list[str] = []
+    for w in waivers.waivers:
+        where = f"waiver {w.id} ({w.file}:{w.line}) for {w.policy}"
+        if w.expired(today):
+            out.append(f"{where} expired on {w.expires.isoformat()}; it covers nothing")
+        policy = policies.get(w.policy) if policies is not None else None
+        if policy is not None and policy.level == "hard-mandatory" and \
+                all(level == "hard-mandatory" for _, level in policy.levels):
+            out.append(f"{where} names a hard-mandatory policy, which no waiver can cover")
+        if known is not None and w.resources is not None:
+            absent = [p for p in w.resources.patterns
+                      if not any(Globs.of([p]).match(a) for a in known)]
+            if absent:
+                out.append(f"{where} names {', '.join(absent)}, which "
+                           f"{'is' if len(absent) == 1 else 'are'} not in this change")
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..model import ResourceCost
 from .operators import MISSING, Globs
@@ -14,12 +14,22 @@ from .taggable import Taggable
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
 
 
+def bundled_instance_info(instance_type: str) -> Any:
+    """Hardware facts from the bundled catalog (read once per process, on first need)."""
+    from pricing_catalog import load_catalog
+
+    return load_catalog().instance(instance_type)
+
+
 @dataclass
 class World:
     subjects: list[Subject]
     taggable: Taggable
     env: str | None = None  # --env: overrides the environment tag
     env_tag: str = "environment"
+    # Hardware facts of an instance type (GPU count and model); the bundled catalog's
+    # unless given. Looked up only for types no cost component priced.
+    instance_info: Callable[[str], Any] | None = None
     by_type: dict[str, list[Subject]] = field(default_factory=dict)
     by_address: dict[str, Subject] = field(default_factory=dict)
     _bases: dict[str, list[str]] = field(default_factory=dict)
@@ -27,8 +37,9 @@ class World:
 
     @classmethod
     def build(cls, costs: Iterable[ResourceCost], taggable: Taggable, env: str | None = None,
-              env_tag: str = "environment") -> "World":
-        world = cls([], taggable, env, env_tag)
+              env_tag: str = "environment",
+              instance_info: Callable[[str], Any] | None = None) -> "World":
+        world = cls([], taggable, env, env_tag, instance_info or bundled_instance_info)
         for rc in costs:
             s = Subject(rc, world)
             world.subjects.append(s)

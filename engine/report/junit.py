@@ -62,6 +62,14 @@ def junit_tree(estimate: Estimate, result: Any) -> ET.Element:
             suite.set(k, str(v))
             totals[k] += v
         suite.set("errors", "0")
+    warnings = tuple(estimate.changeset.warnings)
+    if warnings:  # input warnings (plan, usage file) as notes: a suite with no test cases
+        suite = ET.SubElement(root, "testsuite", name="costwarden input warnings", tests="0",
+                              failures="0", skipped="0", errors="0")
+        props = ET.SubElement(suite, "properties")
+        for w in warnings:
+            ET.SubElement(props, "property", name="warning", value=w)
+        ET.SubElement(suite, "system-out").text = "\n".join(f"warning: {w}" for w in warnings)
     for k, v in totals.items():
         root.set(k, str(v))
     root.set("errors", "0")

@@ -78,8 +78,18 @@ def sarif_document(estimate: Estimate, result: Any) -> dict[str, Any]:
                                 "rules": [_rule(r) for r in rules]}},
             "results": results,
             "columnKind": "unicodeCodePoints",
+            **_invocations(estimate.changeset.warnings),
         }],
     }
+
+
+def _invocations(warnings: Iterable[str]) -> dict[str, Any]:
+    """Input warnings (plan, usage file) as notes of the run's one invocation."""
+    notes = [{"level": "note", "message": {"text": w}} for w in warnings]
+    if not notes:
+        return {}
+    return {"invocations": [{"executionSuccessful": True,
+                             "toolExecutionNotifications": notes}]}
 
 
 def render(estimate: Estimate, result: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import lru_cache
 
 from ..model import Estimate, ResourceCost
@@ -84,9 +84,11 @@ def totals(estimate: Estimate) -> Totals:
 @lru_cache(maxsize=4096)  # large plans repeat the same few prices many times
 def money(value: Decimal | None) -> str | None:
     """Decimal string rounded to a millionth, at least two decimals: '55.04', '0.045'."""
-    if value is None:
-        return None
-    q = value.quantize(_MICRO, rounding=ROUND_HALF_EVEN)
+    if value is None or not value.is_finite():
+        return None  # never "NaN.00" or "Infinity": such a figure is unknown
+    # Enough precision for any finite figure: quantize never raises InvalidOperation.
+    ctx = Context(prec=max(28, value.adjusted() + 10), rounding=ROUND_HALF_EVEN)
+    q = value.quantize(_MICRO, context=ctx)
     text = format(q, "f")
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0")

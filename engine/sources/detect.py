@@ -18,7 +18,9 @@ from typing import Any
 
 from engine.errors import InputError
 from engine.model import ChangeSet
-from engine.sources.documents import decode_text, parse_json, read_bytes
+from engine.settings import DEFAULT_LIMITS, Limits
+from engine.sources.documents import _StrictJsonError, decode_text, loads_strict, parse_json, \
+    read_bytes
 from engine.sources.terraform_plan import read_plan
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -35,25 +37,29 @@ _MAX_DIR_CANDIDATES = 50
 
 
 def read_changeset(path: str | Path, *, default_region: str | None = None,
-                   hcl: HclOptions | None = None) -> ChangeSet:
+                   hcl: HclOptions | None = None,
+                   limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
     """Read a plan file, or a directory of .tf files (or holding one plan), into a ChangeSet."""
     file = str(path)
     p = Path(path)
     hcl = hcl or HclOptions()
     if p.is_dir():
-        return _read_directory(p, file, default_region, hcl)
+        return _read_directory(p, file, default_region, hcl, limits)
     if not p.exists():
         raise InputError(file, "file not found")
     if hcl.base is not None:
         raise InputError(file, "--base compares two directories of .tf files; this is a file "
                                "(to compare two plans, price each and compare the JSON)")
-    data = read_bytes(p)
+    data = read_bytes(p, limits)
     if data.startswith(_ZIP_MAGIC):
         raise InputError(file, "is a binary Terraform plan file; convert it with "
                                "`terraform show -json PLANFILE > plan.json` and pass that")
     text = decode_text(data, file)
     try:
-        document = json.loads(text)
+        document = loads_strict(text)
+    except _StrictJsonError:
+        parse_json(text, file)  # raises the one-line InputError
+        raise  # pragma: no cover - parse_json always raises here
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and _looks_like_json_lines(text):
             return _read_document("pulumi-events", text, file, default_region)
@@ -111,7 +117,7 @@ def _read_document(fmt: str, document: Any, file: str,
 
 
 def _read_directory(directory: Path, file: str, default_region: str | None,
-                    hcl: HclOptions) -> ChangeSet:
+                    hcl: HclOptions, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
     try:
         entries = sorted(directory.iterdir())
     except OSError as exc:
@@ -128,9 +134,9 @@ def _read_directory(directory: Path, file: str, default_region: str | None,
     for candidate in [e for e in entries if e.suffix == ".json" and e.is_file()][
             :_MAX_DIR_CANDIDATES]:
         try:
-            data = read_bytes(candidate)
-            document = json.loads(decode_text(data, str(candidate)))
-        except (InputError, json.JSONDecodeError, RecursionError):
+            data = read_bytes(candidate, limits)
+            document = loads_strict(decode_text(data, str(candidate)))
+        except (InputError, json.JSONDecodeError, _StrictJsonError, RecursionError):
             continue
         if isinstance(document, dict) and "resource_changes" in document:
             plans.append(candidate)
@@ -140,4 +146,4 @@ def _read_directory(directory: Path, file: str, default_region: str | None,
     if len(plans) > 1:
         names = ", ".join(p.name for p in plans[:5])
         raise InputError(file, f"directory holds several plan files ({names}); pass one")
-    return read_changeset(plans[0], default_region=default_region)
+    return read_changeset(plans[0], default_region=default_region, limits=limits)

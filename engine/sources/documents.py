@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
+from engine.settings import DEFAULT_LIMITS, Limits
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # must be tested before UTF-16 LE (same prefix)
@@ -18,13 +21,30 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or an InputError naming the file and what is wrong."""
+def read_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The file's bytes, or an InputError naming the file and what is wrong.
+
+    Only regular files are read (a fifo, a device such as /dev/zero or a socket
+    is refused before reading), and at most `limits.input_bytes` of them.
+    """
     p = Path(path)
-    if p.is_dir():
-        raise InputError(str(path), "is a directory, expected a file")
+    cap = limits.input_bytes
     try:
-        return p.read_bytes()
+        info = os.stat(p)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(str(path), "is a directory, expected a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(str(path), "is not a regular file (a device, fifo or socket); "
+                                        "refusing to read it")
+        if info.st_size > cap:
+            raise InputError(str(path), f"file is {info.st_size} bytes, above the limit of "
+                                        f"{cap} (raise it with --limit input_bytes=N)")
+        with open(p, "rb") as handle:
+            data = handle.read(cap + 1)
+        if len(data) > cap:
+            raise InputError(str(path), f"file is larger than the limit of {cap} bytes "
+                                        "(raise it with --limit input_bytes=N)")
+        return data
     except FileNotFoundError:
         raise InputError(str(path), "file not found") from None
     except PermissionError:
@@ -60,17 +80,45 @@ def decode_text(data: bytes, file: str) -> str:
     return text
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """Read a text document whatever its Unicode encoding (BOM sniffed first)."""
-    return decode_text(read_bytes(path), str(path))
+    return decode_text(read_bytes(path, limits), str(path))
+
+
+class _StrictJsonError(ValueError):
+    """A duplicate object key or a NaN/Infinity literal (not JSON, never written by tools)."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _StrictJsonError(f"duplicate key {key[:80]!r} in one JSON object "
+                                       "(Terraform never writes them; which value counts "
+                                       "is ambiguous)")
+            seen.add(key)
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _StrictJsonError(f"{name} is not a JSON value (numbers must be finite)")
+
+
+def loads_strict(text: str) -> Any:
+    """json.loads refusing duplicate keys and NaN/Infinity (raises _StrictJsonError)."""
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
 
 
 def parse_json(text: str, file: str) -> Any:
-    """json.loads with a one-line error: file:line: column N: what is wrong."""
+    """Strict JSON with a one-line error: file:line: column N: what is wrong."""
     try:
-        return json.loads(text)
+        return loads_strict(text)
     except json.JSONDecodeError as exc:
         raise json_error(exc, text, file) from None
+    except _StrictJsonError as exc:
+        raise InputError(file, f"invalid JSON: {exc}") from None
     except RecursionError:
         raise InputError(file, "JSON nesting is too deep") from None
 
@@ -85,7 +133,7 @@ def json_error(exc: json.JSONDecodeError, text: str, file: str) -> InputError:
                       where=f"column {exc.colno}")
 
 
-def load_json(path: str | Path) -> Any:
+def load_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Read and parse a JSON document (any supported encoding)."""
     file = str(path)
-    return parse_json(read_text(path), file)
+    return parse_json(read_text(path, limits), file)

@@ -14,6 +14,7 @@ Only addresses present in resource_changes are returned.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, Iterator, Mapping
 
@@ -99,7 +100,16 @@ class Dependencies:
             try:
                 steps = list(tokenize(ref))
             except AddressError:
-                continue
+                # A splat or computed index (`aws_x.y[*].id`, `aws_x.y[count.index]`)
+                # written out by older Terraform: the block itself, every instance.
+                prefix = _REF_PREFIX.match(ref)
+                if prefix is None:
+                    continue
+                ref = prefix.group(0)
+                try:
+                    steps = list(tokenize(ref))
+                except AddressError:
+                    continue
             parsed.append((ref, steps))
         # A reference with an index or an attribute beyond the base makes the bare one redundant.
         specific: set[str] = set()
@@ -176,6 +186,8 @@ class Dependencies:
 
 
 _NO_KEY = object()
+# The reference up to its first splat or non-literal index: `data.t.n`, `module.m`, `type.name`.
+_REF_PREFIX = re.compile(r"(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*")
 _NOT_RESOURCES = frozenset({"local", "each", "count", "path", "self", "terraform", "var",
                             "module", "data", "resource", "ephemeral", "run", "check"})
 

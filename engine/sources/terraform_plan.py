@@ -161,9 +161,12 @@ def read_plan(document: Mapping[str, Any], path: str, *,
     warnings: list[str] = []
     format_version = _check_version(document, warnings)
     tool_version = document.get("terraform_version")
-    raw_changes = document.get("resource_changes")
+    raw_changes = document.get("resource_changes", [])
     if raw_changes is None:
-        raw_changes = []
+        # Terraform omits the key when nothing changes; null is a damaged document.
+        raise InputError(path, "resource_changes is null; expected an array of resource "
+                               "changes (omit the key when there are none)",
+                         where="/resource_changes")
     if not isinstance(raw_changes, list):
         raise InputError(path, f"resource_changes must be an array, not {_kind(raw_changes)}",
                          where="/resource_changes")
@@ -201,8 +204,11 @@ def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
            default_region: str | None, warnings: list[str]) -> ResourceChange:
     change = e.change
     before, after = change.get("before"), change.get("after")
-    before = before if isinstance(before, dict) else None
-    after = after if isinstance(after, dict) else None
+    for side, value in (("before", before), ("after", after)):
+        if value is not None and not isinstance(value, dict):
+            raise InputError(path, f"change.{side} must be an object or null, not "
+                                   f"{_kind(value)} ({e.address})",
+                             where=f"/resource_changes/{e.index}/change/{side}")
     where = f"{path}: {e.address}"
     action, order = map_actions(e.actions, before, after, where, warnings)
     local_name = provider_short_name(e.raw.get("provider_name"), e.type)

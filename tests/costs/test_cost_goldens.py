@@ -220,6 +220,10 @@ CASES: tuple[Case, ...] = (
         "standard_storage_gb": "1000", "glacier_storage_gb": "5000",
         "glacier_retrieval_gb": "10", "monthly_tier1_requests": "1000000",
         "monthly_tier2_requests": "10000000"}),
+    Case("aws_s3_bucket", "requests_per_class", {"bucket": "archive"}, usage={
+        "glacier_storage_gb": "50000", "glacier_tier1_requests": "50000",
+        "glacier_tier2_requests": "50000", "glacier_transition_requests": "50000",
+        "standard_ia_tier1_requests": "30000", "glacier_ir_tier2_requests": "1000"}),
     Case("aws_s3_bucket", "intelligent_tiering", {"bucket": "models"}, usage={
         "intelligent_tiering_fa_storage_gb": "300", "intelligent_tiering_ia_storage_gb": "700"}),
     Case("aws_efs_file_system", "ia_lifecycle_no_usage", {

@@ -49,8 +49,11 @@ def module(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_untagged_gpu_instance_is_blocked(module: Path) -> None:
     result = run_cli("hook", "tags", "infra/train.tf")
     assert result.code == 1, result
-    assert result.out == ("infra/train.tf:2: required-tags aws_instance.train (aws_instance): "
-                          "missing tags [team]; invalid tag values [] (soft-mandatory)\n")
+    assert result.out.splitlines() == [
+        "infra/train.tf:2: required-tags aws_instance.train (aws_instance): missing tags team "
+        "(soft-mandatory)",
+        "infra/train.tf:2: spot-for-nonprod-training aws_instance.train (p4d.24xlarge) in "
+        "staging runs on_demand: use spot for non-production training (advisory)"]
     assert "1 blocking finding" in result.err
 
 
@@ -59,7 +62,7 @@ def test_only_changed_files_are_reported(module: Path) -> None:
     # locals of providers.tf); train.tf is untagged but not among the changed files
     result = run_cli("hook", "tags", "infra/serve.tf", "infra/providers.tf", "README.md")
     assert result.code == 0, result
-    assert result.out == ""
+    assert "aws_instance.train" not in result.out and "required-tags" not in result.out
 
 
 def test_a_changed_override_file_reports_the_resources_it_overrides(module: Path) -> None:
@@ -71,18 +74,62 @@ def test_a_changed_override_file_reports_the_resources_it_overrides(module: Path
     assert "aws_instance.train" not in result.out  # not overridden, not changed
 
 
-def test_dev_environment_makes_the_tag_policy_advisory(module: Path) -> None:
+def test_untagged_gpu_machine_in_development_is_blocked(module: Path, tmp_path: Path) -> None:
+    """Issue 9 item 7: required-tags blocks in development too, and the hook runs the
+    instance-family rule (source decides it), naming the policies that need a plan."""
     result = run_cli("hook", "tags", "--env", "dev", "infra/train.tf")
-    assert result.code == 0, result
-    assert result.out.startswith("infra/train.tf:2: required-tags ")
-    assert result.out.rstrip().endswith("(advisory)")
+    assert result.code == 1, result
+    lines = result.out.splitlines()
+    assert lines[0].startswith("infra/train.tf:2: no-large-gpu-in-dev aws_instance.train can "
+                               "launch p4d.24xlarge (p4d) in dev")
+    assert lines[0].endswith("(soft-mandatory)")
+    assert "infra/train.tf:2: required-tags aws_instance.train (aws_instance): missing tags " \
+           "team (soft-mandatory)" in lines
+    assert ("not run, they need a plan (the costwarden-check hook or costwarden check): "
+            "bucket-lifecycle, change-hourly-limit, change-monthly-limit, gpu-quota, "
+            "job-cost-approval, notebook-auto-stop") in result.err
+    # a team's own pack can still relax the tag rule in development
+    own = tmp_path / "own.yaml"
+    own.write_text("version: 1\nlevels: {dev: advisory}\npolicies:\n"
+                   "  - id: team-tag\n    description: d\n    level: soft-mandatory\n"
+                   "    message: \"{address} has no team\"\n"
+                   "    require: {tag: {key: team, exists: true}}\n")
+    relaxed = run_cli("hook", "tags", "--policies", own, "--env", "dev", "infra/train.tf")
+    assert relaxed.code == 0, relaxed
+    assert relaxed.out == "infra/train.tf:2: team-tag aws_instance.train has no team (advisory)\n"
 
 
-def test_explicit_policy_selection_and_unknown_policy(module: Path) -> None:
-    assert run_cli("hook", "tags", "--policy", "allowed-team", "infra/train.tf").code == 0
-    result = run_cli("hook", "tags", "--policy", "nope-*", "infra/train.tf")
-    assert result.code == 2
-    assert "no per-resource policy matches nope-*" in result.err
+def test_the_hook_reads_the_whole_module_only_for_a_resource_source_policies_select(
+        module: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit touching only resources no instance/GPU policy selects keeps the fast
+    tag-only read; an instance naming its own type is read alone, unpriced; a group
+    (whose types live in a launch template) gets the whole module, priced."""
+    from engine.sources import terraform_hcl
+
+    calls: list[tuple[object, bool]] = []
+    real = terraform_hcl.read_hcl
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((kwargs.get("attributes"), kwargs.get("files") is not None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(terraform_hcl, "read_hcl", spy)
+    tags = terraform_hcl.TAG_ATTRIBUTES
+    (module / "infra" / "bucket.tf").write_text('resource "aws_s3_bucket" "b" {\n'
+                                                '  bucket = "b"\n}\n')
+    assert run_cli("hook", "tags", "infra/bucket.tf").code == 1
+    assert calls == [(tags, True)]
+    calls.clear()
+    assert run_cli("hook", "tags", "infra/train.tf").code == 1
+    assert calls == [(tags, True), (None, True)]
+    calls.clear()
+    (module / "infra" / "asg.tf").write_text(
+        'resource "aws_launch_template" "lt" {\n  instance_type = "p5.48xlarge"\n}\n'
+        'resource "aws_autoscaling_group" "g" {\n  min_size = 1\n  max_size = 1\n'
+        '  launch_template {\n    id = aws_launch_template.lt.id\n  }\n}\n')
+    result = run_cli("hook", "tags", "--env", "dev", "infra/asg.tf")
+    assert calls == [(tags, True), (None, False)]
+    assert "no-large-gpu-in-dev aws_autoscaling_group.g can launch p5.48xlarge (p5)" in result.out
 
 
 def test_unknown_tag_value_is_reported_not_blocking(tree: Tree,
@@ -110,7 +157,13 @@ def test_bad_hcl_exits_2_with_file_and_line(tree: Tree, monkeypatch: pytest.Monk
 
 
 def test_no_tf_files_is_a_pass(tmp_path: Path) -> None:
-    assert run_cli("hook", "tags", str(tmp_path / "gone.tf"), "x.md").code == 0
+    assert run_cli("hook", "tags", "x.md").code == 0
+
+
+def test_missing_tf_file_is_an_error(tmp_path: Path) -> None:
+    result = run_cli("hook", "tags", str(tmp_path / "gone.tf"), "x.md")
+    assert result.code == 2
+    assert result.err.strip().endswith("gone.tf: file not found")
 
 
 def test_hook_check_on_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,6 +193,48 @@ def test_hook_policy_validate_reports_a_broken_policy(tmp_path: Path) -> None:
     result = run_cli("hook", "policy-validate", bad)
     assert result.code == 2
     assert str(bad) in result.err
+
+
+@pytest.mark.parametrize("text", [
+    "version: 1\npolices:\n  - id: x\n",  # misspelled top-level key
+    "{version: 1, policies: [{id: x, description: d, level: loud, message: m,\n"
+    "  require: {tag: {key: t, exists: true}}}]}\n",  # flow style
+    "{waivers: [{id: W, policy: gp3-not-gp2}]}\n",  # a flow-style waiver file
+    "version: 1\nwaiver:\n  - id: W\n",
+])
+def test_hook_policy_validate_rejects_what_policy_validate_rejects(tmp_path: Path,
+                                                                   text: str) -> None:
+    bad = tmp_path / "pack.yaml"
+    bad.write_text(text, encoding="utf-8")
+    direct = run_cli("policy", "validate", bad)
+    hooked = run_cli("hook", "policy-validate", bad)
+    assert direct.code == hooked.code == 2, (direct, hooked)
+    assert hooked.err == direct.err
+
+
+@pytest.mark.parametrize("name, text", [
+    (".github/workflows/ci.yml", "name: ci\non: push\njobs: {build: {runs-on: x}}\n"),
+    ("docker-compose.yml", "version: '3'\nservices: {web: {image: x}}\n"),
+    ("k8s/deploy.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+    ("policies/data/quotas.yaml", "gpus: {team: {dev: 1}}\n"),
+])
+def test_hook_policy_validate_skips_other_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               name: str, text: str) -> None:
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("hook", "policy-validate", name)
+    assert result.code == 0 and result.out == result.err == "", result
+
+
+def test_hook_policy_test_passes_in_a_repository_without_policy_tests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9 item 12: the README's pre-commit block in an ordinary infra repository."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text("# infra\n")
+    assert run_cli("hook", "policy-test").code == 0
+    missing = run_cli("hook", "policy-test", "our/tests")  # a folder named in args must exist
+    assert missing.code == 2 and "policy test folder not found" in missing.err
 
 
 def test_hook_policy_test_defaults_to_policies_tests(monkeypatch: pytest.MonkeyPatch) -> None:

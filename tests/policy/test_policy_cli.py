@@ -39,11 +39,46 @@ def test_policy_test_fails_on_missing_and_unexpected(cli, tmp_path: Path) -> Non
         "findings:\n"
         "  - {policy: gp3-not-gp2, address: aws_ebs_volume.old}\n"
         "  - {policy: gp3-not-gp2, address: aws_ebs_volume.new}\n")
-    result = cli("policy", "test", tmp_path)
+    result = cli("policy", "test", tmp_path, "--policies", REPO / "policies")
     assert result.code == 1
     assert "missing:    gp3-not-gp2 fail on aws_ebs_volume.new" in result.out
     assert "unexpected: gp3-not-gp2 fail on aws_instance.root_gp2" in result.out
     assert "policy tests: 0 passed, 1 failed, 1 cases" in result.out
+
+
+def _own_pack(root: Path) -> Path:
+    """our-policies/ with one policy (not in the bundled pack) and a test case."""
+    pack = root / "our-policies"
+    case = pack / "tests" / "gp2"
+    case.mkdir(parents=True)
+    (pack / "volumes.yaml").write_text(
+        "version: 1\npolicies:\n  - id: no-gp2\n    description: No gp2 volumes.\n"
+        "    level: soft-mandatory\n    message: \"{address} uses gp2\"\n"
+        "    select: {types: [aws_ebs_volume]}\n"
+        "    require: {attribute: {path: type, not_equals: gp2}}\n")
+    (case / "plan.json").write_text((PACK_TESTS / "gp2-volumes" / "plan.json").read_text())
+    (case / "expected.yaml").write_text(
+        "findings:\n  - {policy: no-gp2, address: aws_ebs_volume.old}\n")
+    return pack
+
+
+def test_policy_test_runs_the_pack_above_its_tests_folder(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch) -> None:
+    """Issue 9 item 10: not the bundled pack unless --policies says so."""
+    pack = _own_pack(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for target in ("our-policies/tests", "our-policies/tests/gp2"):
+        result = cli("policy", "test", target)
+        assert result.code == 0, result
+        assert result.out.splitlines()[0] == "pack: our-policies (1 policies)"
+        assert "PASS gp2" in result.out
+    wrong = cli("policy", "test", "our-policies/tests", "--policies", REPO / "policies")
+    assert wrong.code == 2
+    assert ("unknown policy id 'no-gp2' in " in wrong.out
+            and "pass --policies DIR to name the pack it belongs to" in wrong.out)
+    (pack / "volumes.yaml").unlink()
+    orphan = cli("policy", "test", "our-policies/tests")
+    assert orphan.code == 2 and "pass --policies DIR" in orphan.err
 
 
 def test_schema_is_committed_and_current(cli) -> None:  # type: ignore[no-untyped-def]
@@ -102,10 +137,29 @@ def test_env_flag_overrides_levels(cli, tmp_path: Path) -> None:  # type: ignore
     plan = PACK_TESTS / "tagging-default-tags" / "plan.json"
     prod = json.loads(cli("check", plan, "--format", "json").out)
     dev = json.loads(cli("check", plan, "--format", "json", "--env", "dev").out)
-    level = {f["address"]: f["level"] for f in prod["findings"] if f["policy_id"] == "required-tags"}
-    assert level["aws_s3_bucket.missing_team"] == "soft-mandatory"
-    dev_levels = {f["level"] for f in dev["findings"] if f["policy_id"] == "required-tags"}
+    level = {f["address"]: f["level"] for f in prod["findings"] if f["policy_id"] == "allowed-team"}
+    assert set(level.values()) == {"soft-mandatory"}
+    dev_levels = {f["level"] for f in dev["findings"] if f["policy_id"] == "allowed-team"}
     assert dev_levels == {"advisory"}
+
+
+def test_required_tags_blocks_in_every_environment(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 item 7: the bundled required-tags is no longer advisory in development;
+    a team's own pack can still relax it per environment."""
+    plan = PACK_TESTS / "tagging-default-tags" / "plan.json"
+    for env in ("dev", "development", "sandbox", "prod"):
+        doc = json.loads(cli("check", plan, "--format", "json", "--env", env).out)
+        found = [f for f in doc["findings"] if f["policy_id"] == "required-tags"
+                 and f["outcome"] == "fail"]
+        assert found and all(f["level"] == "soft-mandatory" and f["blocking"] for f in found), env
+    own = tmp_path / "tagging.yaml"
+    own.write_text((REPO / "policies" / "tagging.yaml").read_text().replace(
+        "policies:\n", "levels: {dev: advisory}\npolicies:\n", 1).replace(
+        "data/", str(REPO / "policies" / "data") + "/"))
+    relaxed = json.loads(cli("check", plan, "--policies", own, "--format", "json",
+                             "--env", "dev").out)
+    assert {f["level"] for f in relaxed["findings"] if f["policy_id"] == "required-tags"} \
+        == {"advisory"}
 
 
 def test_unknown_flag(cli) -> None:  # type: ignore[no-untyped-def]

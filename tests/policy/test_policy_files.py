@@ -41,7 +41,7 @@ def test_broken_waiver_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(REPO)
     policies = load_policies()
     with pytest.raises(PolicyErrors) as info:
-        load_waivers(_rel(path), policies, today=dt.date(2026, 1, 15), expired_is_error=True)
+        load_waivers(_rel(path), policies, today=dt.date(2026, 1, 15))
     assert _expected(path) in [e.render() for e in info.value.errors]
 
 
@@ -50,17 +50,17 @@ def test_gallery_covers_every_kind_of_mistake() -> None:
     assert {"yaml_syntax", "unknown_key", "unknown_condition", "unknown_operator", "wrong_type",
             "bad_regex", "catastrophic_regex", "duplicate_id", "missing_data_file",
             "unknown_data_key"} <= stems
-    assert {"missing_owner", "expired", "bad_date"} <= {p.stem for p in BROKEN_WAIVERS}
+    assert {"missing_owner", "bad_date"} <= {p.stem for p in BROKEN_WAIVERS}
 
 
 def test_validate_cli_reports_every_problem_and_exits_2(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(REPO)
     result = cli("policy", "validate", "tests/policy/broken/unknown_key.yaml",
-                 "tests/policy/broken/wrong_type.yaml", "tests/policy/broken/waivers/expired.yaml")
+                 "tests/policy/broken/wrong_type.yaml", "tests/policy/expired_waiver.yaml")
     assert result.code == 2
     assert _expected(BROKEN[0].parent / "unknown_key.yaml") in result.err
     assert _expected(BROKEN[0].parent / "wrong_type.yaml") in result.err
-    assert "3 problem(s) found" in result.err  # the expired waiver is the third
+    assert "2 problem(s) found" in result.err  # an expired waiver is a warning, not a problem
 
 
 def test_many_mistakes_in_one_file_are_all_reported(tmp_path: Path) -> None:
@@ -83,14 +83,16 @@ def test_many_mistakes_in_one_file_are_all_reported(tmp_path: Path) -> None:
 
 def test_data_override_by_name(tmp_path: Path) -> None:
     limits = tmp_path / "limits.yaml"
-    limits.write_text("change: {max_hourly_delta: 1, max_monthly_delta: 2}\n"
-                      "approval: {job_cost: 3}\n")
+    limits.write_text("change: {max_hourly_delta: 1}\n")
     policies = load_policies([], [limits])
-    assert policies.data.docs["limits"].file == str(limits)
-    unknown = tmp_path / "quotas.yaml"
-    unknown.write_text("gpu: {}\n")  # the pack needs quotas.gpus
-    with pytest.raises(PolicyErrors, match="unknown data key 'gpus'"):
-        load_policies([], [unknown])
+    assert policies.data.docs["limits"].file == f"policies/data/limits.yaml + {limits}"
+    assert policies.data.docs["limits"].data["change"] == {"max_hourly_delta": 1,
+                                                           "max_monthly_delta": 150000}
+    typo = tmp_path / "quotas.yaml"
+    typo.write_text("gpu: {}\n")  # the pack's quotas have gpus, not gpu
+    with pytest.raises(PolicyErrors, match="data key 'gpu' is not a key of the 'quotas' data "
+                                           r"\(keys: gpus\)"):
+        load_policies([], [typo])
 
 
 def test_empty_folder_and_missing_path(tmp_path: Path) -> None:

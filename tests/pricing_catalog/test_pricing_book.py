@@ -107,6 +107,17 @@ def test_books_apply_in_order(tmp_path: Path) -> None:
      4, "unknown field 'discont_percent'"),
     ("version: 1\nname: x\noverrides:\n  - service: ec2\n    price: abc\n    unit: hour\n",
      "$.overrides[0].price", 5, "not a non-negative price"),
+    # Hostile numbers: NaN, infinity and absurd prices never reach a figure.
+    ("version: 1\nname: x\noverrides:\n  - service: ec2\n    discount_percent: .nan\n",
+     "$.overrides[0].discount_percent", 5, "is not a discount"),
+    ("version: 1\nname: x\noverrides:\n  - service: ec2\n    price: .nan\n    unit: hour\n",
+     "$.overrides[0].price", 5, "not a non-negative price"),
+    ("version: 1\nname: x\noverrides:\n  - service: ec2\n    price: -.inf\n    unit: hour\n",
+     "$.overrides[0].price", 5, "not a non-negative price"),
+    ("version: 1\nname: x\noverrides:\n  - service: ec2\n    price: '1e30'\n    unit: hour\n",
+     "$.overrides[0].price", 5, "a finite number up to 10000000"),
+    ("version: 1\nname: x\noverrides:\n  - service: ec2\n    price: 'Infinity'\n"
+     "    unit: hour\n", "$.overrides[0].price", 5, "not a non-negative price"),
 ])
 def test_malformed_book(tmp_path: Path, text: str, where: str, line: int, message: str | None) -> None:
     path = book(tmp_path, text)
@@ -148,3 +159,10 @@ def test_unreadable_books(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="is not of type 'object'") as err:
         load_catalog([not_a_map])
     assert err.value.where == "$"
+
+
+def test_json_book_with_nan_discount(tmp_path: Path) -> None:
+    path = book(tmp_path, '{"version": 1, "name": "x", "overrides": '
+                          '[{"service": "ec2", "discount_percent": NaN}]}', "book.json")
+    with pytest.raises(CatalogError, match="is not a discount"):
+        load_catalog([path])

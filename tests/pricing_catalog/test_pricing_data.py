@@ -187,7 +187,7 @@ def test_s3_standard_tiers_are_flagged_estimated() -> None:
     ("ebs", "iops", {"volume_type": "gp3"}, "0.005"),
     ("ebs", "throughput", {"volume_type": "gp3"}, "0.04"),
     ("ebs", "snapshot", {"tier": "standard"}, "0.05"),
-    ("s3", "requests", {"tier": "tier1"}, "0.005"),
+    ("s3", "requests", {"storage_class": "STANDARD", "tier": "tier1"}, "0.005"),
     ("efs", "storage", {"storage_class": "standard"}, "0.30"),
     ("fsx_lustre", "storage", {"deployment_type": "SCRATCH_2", "storage_type": "SSD",
                                "throughput_per_tib": ""}, "0.140"),

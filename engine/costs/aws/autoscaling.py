@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
-from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft, text,
+from ..numbers import PERCENT
+from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft,
                      volume_components, with_notes)
-from .launch import LaunchSpec, read_launch_configuration, read_launch_template
+from .launch import LaunchSpec, pick_launch, read_launch_configuration, read_launch_template
 
 HUNDRED = Decimal(100)
 
@@ -37,6 +38,9 @@ class GroupSpec:
     distribution: Distribution | None
     volumes: tuple[VolumeSpec, ...]  # per instance
     notes: tuple[str, ...] = ()
+    # Capacity units one instance counts for (weighted_capacity of the priced override):
+    # count and the distribution are then in units, not instances.
+    weight: Decimal = Decimal(1)
 
 
 def split_counts(total: Decimal, dist: Distribution) -> tuple[Decimal, Decimal]:
@@ -59,9 +63,9 @@ def read_count(view: SideView, desired_path: tuple[str | int, ...],
                min_path: tuple[str | int, ...],
                max_path: tuple[str | int, ...]) -> tuple[Decimal | None, str | None]:
     """Desired instance count; an unset desired count is min_size (the AWS behaviour)."""
-    desired, why = soft(view.number, *desired_path)
-    low, _ = soft(view.number, *min_path)
-    high, _ = soft(view.number, *max_path)
+    desired, why = soft(view.count, *desired_path)
+    low, _ = soft(view.count, *min_path)
+    high, _ = soft(view.count, *max_path)
     if desired is not None:
         return desired, None
     if why is None and low is not None:
@@ -72,65 +76,142 @@ def read_count(view: SideView, desired_path: tuple[str | int, ...],
     return None, f"{why or 'desired count is not set'} ({bounds}); set usage 'instances'"
 
 
-def _launch(view: SideView) -> tuple[LaunchSpec, tuple[str, ...], Distribution | None]:
-    """The launch spec, the instance types of overrides, and the distribution."""
+@dataclass(frozen=True, slots=True)
+class Override:
+    """One override of a mixed instances policy: type and weighted_capacity (None: unset)."""
+
+    instance_type: str
+    weight: Decimal | None
+    weight_why: str | None = None  # why the weight is unknown
+
+
+def _launch(view: SideView) -> tuple[LaunchSpec, tuple[Override, ...], Distribution | None]:
+    """The launch spec, the overrides that name an instance type, and the distribution."""
     mip, _ = soft(view.block, "mixed_instances_policy")
     if mip is not None:
         root = ("mixed_instances_policy", 0)
-        template = first_related(view, "aws_launch_template", "mixed_instances_policy",
-                                 "launch template")
+        template = _pick(view, "aws_launch_template", "mixed_instances_policy",
+                         "launch template", read_launch_template)
         overrides = view.blocks(*root, "launch_template", 0, "override")
         types = []
         for i, _o in enumerate(overrides):
-            itype = view.get(*root, "launch_template", 0, "override", i, "instance_type")
-            if text(itype):
-                types.append(itype)
+            path = (*root, "launch_template", 0, "override", i)
+            itype, _ = soft(view.instance_type, *path, "instance_type")
+            weight, wwhy = soft(view.count, *path, "weighted_capacity")
+            if itype:
+                types.append(Override(itype, weight, wwhy))
+            elif weight is not None or wwhy:
+                # A weighted override whose type comes from its own launch template or
+                # instance_requirements: the units cannot be turned into instances here.
+                raise UnknownAttribute(path + ("instance_type",),
+                                       "not set on an override with weighted_capacity (its "
+                                       "launch template or instance requirements decide), so "
+                                       "capacity units cannot be counted as instances")
         dist_path = root + ("instances_distribution", 0)
         has_dist = view.block(*root, "instances_distribution") is not None
-        base = view.number(*dist_path, "on_demand_base_capacity") if has_dist else None
-        pct = (view.number(*dist_path, "on_demand_percentage_above_base_capacity")
+        base = view.count(*dist_path, "on_demand_base_capacity") if has_dist else None
+        pct = (view.number(*dist_path, "on_demand_percentage_above_base_capacity",
+                           kind=PERCENT)
                if has_dist else None)
         dist = Distribution(Decimal(0) if base is None else base,
                             HUNDRED if pct is None else pct)
-        return read_launch_template(template), tuple(types), dist
+        return template, tuple(types), dist
     if soft(view.block, "launch_template")[0] is not None:
-        template = first_related(view, "aws_launch_template", "launch_template",
-                                 "launch template")
-        return read_launch_template(template), (), None
+        return _pick(view, "aws_launch_template", "launch_template", "launch template",
+                     read_launch_template), (), None
     name, why = soft(view.get, "launch_configuration")
     if name is not None or why is not None:
-        config = first_related(view, "aws_launch_configuration", "launch_configuration",
-                               "launch configuration")
-        return read_launch_configuration(config), (), None
+        return _pick(view, "aws_launch_configuration", "launch_configuration",
+                     "launch configuration", read_launch_configuration), (), None
     raise UnknownAttribute(("launch_template",), "not set (no launch template or configuration)")
 
 
+def _weights(overrides: tuple[Override, ...],
+             units: Decimal | None) -> tuple[Decimal, str | None, list[str]]:
+    """(weight of the priced first override, why it is unknown, notes).
+
+    With weights, desired/min/max and the on-demand base are capacity units: an
+    instance of weight W fills W units. The plan does not say which overrides AWS
+    launches (allocation strategy and capacity decide); the first one is priced, as
+    the on-demand "prioritized" strategy fills it first, and the notes say how many
+    instances each other override would take to fill the same units alone.
+    """
+    first = overrides[0]
+    notes = [f"priced as {first.instance_type}, the first override (on-demand allocation "
+             "fills overrides in order; the split across types is not in the plan)"]
+    weighted = any(o.weight is not None or o.weight_why for o in overrides)
+    if first.weight_why:
+        return Decimal(1), f"weighted_capacity of {first.instance_type} is {first.weight_why}", notes
+    weight = first.weight if first.weight is not None else Decimal(1)
+    if weight <= 0:
+        return Decimal(1), f"weighted_capacity of {first.instance_type} is {weight}", notes
+    if weighted:
+        notes.append(f"capacity is in weighted units: one {first.instance_type} counts "
+                     f"{weight}")
+    others = []
+    for o in overrides[1:]:
+        if not weighted:
+            others.append(o.instance_type)
+        elif o.weight_why or (o.weight is not None and o.weight <= 0):
+            others.append(f"{o.instance_type} (weight unknown)")
+        else:
+            w = o.weight or Decimal(1)
+            alone = ("" if units is None else
+                     f": {units_to_instances(units, w)} instances if it filled the group alone")
+            others.append(f"{o.instance_type} (weight {w}{alone})")
+    if others:
+        notes.append("other overrides not priced: " + ", ".join(others))
+    return weight, None, notes
+
+
+def _pick(view: SideView, resource_type: str, ref_attr: str, what: str,
+          read: Callable[[SideView], LaunchSpec]) -> LaunchSpec:
+    found = view.related(resource_type, ref_attr)
+    if not found:
+        first_related(view, resource_type, ref_attr, what)  # raises: not in this change
+    return pick_launch(view, found, ref_attr, what, read)
+
+
 def extract_group(view: SideView) -> GroupSpec:
-    launch, override_types, dist = _launch(view)
+    launch, overrides, dist = _launch(view)
     notes = list(launch.notes)
-    if override_types:
-        itype: str | None = override_types[0]
-        notes.append(f"priced as {itype}, the first override")
-        if len(override_types) > 1:
-            notes.append("other overrides not priced: " + ", ".join(override_types[1:]))
+    weight, weight_why = Decimal(1), None
+    count, count_why = read_count(view, ("desired_capacity",), ("min_size",), ("max_size",))
+    if overrides:
+        itype: str | None = overrides[0].instance_type
+        weight, weight_why, more = _weights(overrides, count)
+        notes += more
     else:
         itype = launch.instance_type
     if itype is None:
         raise UnknownAttribute(("instance_type",), launch.instance_type_why or "not set")
-    count, count_why = read_count(view, ("desired_capacity",), ("min_size",), ("max_size",))
+    if weight_why is not None:
+        count, count_why = None, weight_why
     purchase = launch.purchase_option if dist is None else "on_demand"
     return GroupSpec(view.region, count, count_why, itype, launch.tenancy, purchase, dist,
-                     launch.volumes, tuple(notes))
+                     launch.volumes, tuple(notes), weight)
+
+
+def units_to_instances(units: Decimal, weight: Decimal) -> Decimal:
+    """Instances of weight `weight` that fill `units`, rounded up: AWS launches an
+    instance even when fewer units remain than its weight."""
+    return units if weight == 1 else ceil_int(units / weight)
 
 
 def fleet_components(region: str | None, instance_type: str, tenancy: str,
                      count: Decimal | None, count_why: str | None, purchase_option: str,
                      distribution: Distribution | None, volumes: tuple[VolumeSpec, ...],
                      usage: Mapping[str, Decimal],
-                     notes: tuple[str, ...] = ()) -> tuple[CostComponent, ...]:
-    """Instance-hours (split on-demand/spot when mixed) and per-instance volumes × count."""
-    if usage.get(INSTANCES.name) is not None:
-        count, count_why = Decimal(usage[INSTANCES.name]), None
+                     notes: tuple[str, ...] = (),
+                     weight: Decimal = Decimal(1)) -> tuple[CostComponent, ...]:
+    """Instance-hours (split on-demand/spot when mixed) and per-instance volumes × count.
+
+    `count` is in capacity units of `weight` per instance (1 unless overrides are
+    weighted); usage 'instances' is always instances.
+    """
+    averaged = usage.get(INSTANCES.name) is not None
+    if averaged:
+        count, count_why = Decimal(usage[INSTANCES.name]) * weight, None
     if count is None:
         key = instance_key(region, instance_type, tenancy, purchase_option)
         out = [CostComponent(f"instances ({instance_type})", key, "hour", "hour", None,
@@ -142,6 +223,13 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
             on_demand, spot = split_counts(count, distribution)
             parts = [(p, n) for p, n in (("on_demand", on_demand), ("spot", spot)) if n]
             parts = parts or [("on_demand", count)]
+        if weight != 1:
+            units = " + ".join(f"{n} {p.replace('_', '-')}" for p, n in parts)
+            parts = [(p, n / weight if averaged else units_to_instances(n, weight))
+                     for p, n in parts]
+            notes = (*notes, f"{units} capacity units at weight {weight}: " + " + ".join(
+                f"{n} {p.replace('_', '-')} instance{'' if n == 1 else 's'}" for p, n in parts))
+            count = sum((n for _, n in parts), Decimal(0))
         out = [CostComponent(f"instances ({instance_type}, {p.replace('_', '-')})",
                              instance_key(region, instance_type, tenancy, p),
                              "hour", "hour", n) for p, n in parts]
@@ -154,7 +242,7 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
 def group_components(spec: GroupSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
     return fleet_components(spec.region, spec.instance_type, spec.tenancy, spec.count,
                             spec.count_why, spec.purchase_option, spec.distribution,
-                            spec.volumes, usage, spec.notes)
+                            spec.volumes, usage, spec.notes, spec.weight)
 
 
 MODELS: tuple[CostModel, ...] = (

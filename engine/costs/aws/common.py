@@ -13,6 +13,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, SideView, UnknownAttribute, _path_str
+from ..numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -26,10 +27,10 @@ PROVISIONED_IOPS_TYPES = frozenset({"io1", "io2"})
 TENANCY = {"default": "shared", "dedicated": "dedicated", "host": "host"}
 
 
-def soft(read: Callable[..., T], *path: str | int) -> tuple[T | None, str | None]:
-    """Call `read(*path)`; on an unknown value return (None, reason) instead of raising."""
+def soft(read: Callable[..., T], *path: str | int, **kw: Any) -> tuple[T | None, str | None]:
+    """Call `read(*path, **kw)`; on an unknown value return (None, reason) instead of raising."""
     try:
-        return read(*path), None
+        return read(*path, **kw), None
     except UnknownAttribute as exc:
         return None, str(exc)
 
@@ -81,17 +82,18 @@ def read_volume(view: SideView, path: tuple[str | int, ...], label: str, *,
     """
     reasons: list[str] = []
 
-    def field(attr: str, needed: bool = True) -> Any:
-        value, why = soft(view.get, *path, attr)
+    def field(attr: str, needed: bool = True, kind: Kind | None = None) -> Any:
+        value, why = (soft(view.get, *path, attr) if kind is None
+                      else soft(view.number, *path, attr, kind=kind))
         if why and needed:
             reasons.append(why)
         return value
 
     vtype = text(field(type_attr))
-    size = dec(field(size_attr))
+    size = field(size_attr, kind=SIZE_GB)
     # An unknown gp3 iops/throughput is the computed baseline when not configured.
-    iops = dec(field("iops", needed=False))
-    throughput = dec(field("throughput", needed=False))
+    iops = field("iops", needed=False, kind=IOPS)
+    throughput = field("throughput", needed=False, kind=THROUGHPUT)
     missing = [n for n, v in ((size_attr, size), (type_attr, vtype)) if v is None]
     unknown = None
     if missing:

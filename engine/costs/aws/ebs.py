@@ -9,6 +9,7 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UsageField
+from ..numbers import IOPS, SIZE_GB, THROUGHPUT
 from .common import GB_MONTH, VolumeSpec, soft, text, usage_component, volume_components
 
 DEFAULT_VOLUME_TYPE = "gp2"  # EC2 CreateVolume default when no type is given
@@ -33,14 +34,14 @@ def extract_volume(view: SideView) -> EbsVolumeSpec:
         note = (f"type {'known after apply' if type_why else 'not set'}: "
                 f"{DEFAULT_VOLUME_TYPE} (the CreateVolume default) assumed")
         vtype = DEFAULT_VOLUME_TYPE
-    size, size_why = soft(view.number, "size")
+    size, size_why = soft(view.number, "size", kind=SIZE_GB)
     unknown = None
     if size is None:
         from_snapshot = soft(view.get, "snapshot_id")[0] is not None
         unknown = ("size is known after apply" if size_why else "size is not set") + (
             " (taken from the snapshot)" if from_snapshot else "")
-    iops, _ = soft(view.number, "iops")
-    throughput, _ = soft(view.number, "throughput")
+    iops, _ = soft(view.number, "iops", kind=IOPS)
+    throughput, _ = soft(view.number, "throughput", kind=THROUGHPUT)
     return EbsVolumeSpec(view.region, VolumeSpec("volume", str(vtype), size, iops, throughput,
                                                  unknown, note))
 
@@ -62,7 +63,7 @@ class SnapshotSpec:
 
 
 def extract_snapshot(view: SideView) -> SnapshotSpec:
-    size, _ = soft(view.number, "volume_size")
+    size, _ = soft(view.number, "volume_size", kind=SIZE_GB)
     tier, _ = soft(view.get, "storage_tier")  # computed; unset means standard
     return SnapshotSpec(view.region, size, "archive" if tier == "archive" else "standard")
 

@@ -29,7 +29,7 @@ class InstanceSpec:
 def extract_instance(view: SideView) -> InstanceSpec:
     notes: list[str] = []
     has_template, template = launch_template_of(view)
-    itype, why = soft(view.get, "instance_type")
+    itype, why = soft(view.instance_type, "instance_type")
     if itype is None and template is not None and template.instance_type:
         # With a launch template the plan shows instance_type as known after apply.
         itype = template.instance_type

@@ -9,11 +9,16 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UsageField
+from ..numbers import THROUGHPUT
 from .common import GB_MONTH, soft, text, usage_component, with_notes
 
 STORAGE = UsageField("storage_gb", "GB stored in the file system (monthly average, all classes)")
 IA_ACCESS = UsageField("monthly_infrequent_access_gb",
                        "GB read from or written to Infrequent Access storage per month")
+# Throughput the data stored in the Standard class earns: 50 KiB/s per GiB (AWS EFS pricing),
+# the 0.05 MB/s per GB Infracost's golden test bills by (100 MB/s, 230 GB -> 88.5 MB/s).
+EARNED_MBPS_PER_GB = Decimal("0.05")
+ZERO = Decimal(0)
 IA_STORAGE = UsageField("infrequent_access_storage_gb",
                         "GB of storage_gb held in the Infrequent Access class")
 
@@ -40,7 +45,7 @@ def extract_file_system(view: SideView) -> EfsSpec:
     mode = str(mode or "bursting")
     mibps = None
     if mode == "provisioned":
-        mibps, _ = soft(view.number, "provisioned_throughput_in_mibps")
+        mibps, _ = soft(view.number, "provisioned_throughput_in_mibps", kind=THROUGHPUT)
     elif mode == "elastic":
         notes.append("elastic throughput bills reads and writes per GB: not priced")
     return EfsSpec(view.region, text(az) is not None, ia, mode, mibps, tuple(notes))
@@ -68,14 +73,33 @@ def file_system_components(spec: EfsSpec,
                                    "GB", usage, IA_ACCESS.name))
     out[0] = with_notes(out[0], spec.notes)
     if spec.throughput_mode == "provisioned":
-        key = PriceKey.of("aws", "efs", "provisioned_throughput", spec.region)
-        out.append(CostComponent(
-            "provisioned throughput", key, "MBps-month", "month", spec.provisioned_mibps,
-            None if spec.provisioned_mibps is not None else "unknown",
-            "provisioned_throughput_in_mibps is known after apply"
-            if spec.provisioned_mibps is None else
-            "AWS bills only throughput above what the stored data earns by bursting"))
+        out.append(_provisioned_throughput(spec, usage))
     return tuple(out)
+
+
+def _provisioned_throughput(spec: EfsSpec, usage: Mapping[str, Decimal]) -> CostComponent:
+    """Provisioned MB/s above what the Standard-class data earns (50 KiB/s per GiB, 0.05 MB/s/GB).
+
+    Without storage usage the whole provisioned figure is billed: an upper bound,
+    said so in the reason.
+    """
+    key = PriceKey.of("aws", "efs", "provisioned_throughput", spec.region)
+    name = "provisioned throughput"
+    if spec.provisioned_mibps is None:
+        return CostComponent(name, key, "MBps-month", "month", None, "unknown",
+                             "provisioned_throughput_in_mibps is known after apply")
+    total, ia = usage.get(STORAGE.name), usage.get(IA_STORAGE.name)
+    if total is None:
+        return CostComponent(name, key, "MBps-month", "month", spec.provisioned_mibps,
+                             reason=f"at most: all {spec.provisioned_mibps} MB/s billed; set usage "
+                                    f"'{STORAGE.name}' to subtract the throughput stored data "
+                                    f"earns ({EARNED_MBPS_PER_GB} MB/s per GB)")
+    standard = max(Decimal(total) - Decimal(ia or 0), ZERO)
+    earned = standard * EARNED_MBPS_PER_GB
+    billable = max(spec.provisioned_mibps - earned, ZERO)
+    return CostComponent(name, key, "MBps-month", "month", billable,
+                         reason=f"{spec.provisioned_mibps} MB/s provisioned − {earned} MB/s "
+                                f"earned by {standard} GB in the Standard class")
 
 
 MODELS: tuple[CostModel, ...] = (

@@ -8,7 +8,8 @@ from typing import Mapping
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute
 from .autoscaling import INSTANCES, read_count, fleet_components
-from .common import VolumeSpec, soft, text, unknown_volume
+from ..numbers import SIZE_GB
+from .common import VolumeSpec, soft, unknown_volume
 from .launch import launch_template_of
 
 DEFAULT_INSTANCE_TYPE = "t3.medium"  # EKS CreateNodegroup default without a launch template
@@ -34,12 +35,15 @@ def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
     value, why = soft(view.get, "instance_types")
     if why:
         return None, why
+    if value is not None and not isinstance(value, list):
+        raise view.bad_value(("instance_types",), TypeError(
+            "instance_types must be a list of instance type strings"))
     types: list[str] = []
     for i, _t in enumerate(value or ()):
-        itype, iwhy = soft(view.get, "instance_types", i)
+        itype, iwhy = soft(view.instance_type, "instance_types", i)
         if iwhy:
             return None, iwhy
-        if text(itype):
+        if itype:
             types.append(itype)
     return types, None
 
@@ -57,10 +61,19 @@ def extract_node_group(view: SideView) -> NodeGroupSpec:
         if template is None:
             raise UnknownAttribute(("launch_template",),
                                    "not resolvable: launch template not in this change")
-        if template.instance_type is None:
+        if template.instance_type is not None:
+            itype = template.instance_type
+            notes.append(f"instance type from {template.source}")
+        elif template.instance_type_unset:
+            # Neither instance_types nor the template names one: EKS launches its default.
+            # instance_types is computed, so a plan shows it unknown when it is not set.
+            itype = DEFAULT_INSTANCE_TYPE
+            unset = ("instance_types known after apply (unset, or set from a computed value)"
+                     if types_why else "instance_types not set")
+            notes.append(f"{unset} and {template.source} sets no instance type: "
+                         f"{DEFAULT_INSTANCE_TYPE} assumed, the EKS default")
+        else:
             raise UnknownAttribute(("instance_types",), template.instance_type_why or "not set")
-        itype = template.instance_type
-        notes.append(f"instance type from {template.source}")
     elif types_why:
         raise UnknownAttribute(("instance_types",))
     else:
@@ -86,7 +99,7 @@ def extract_node_group(view: SideView) -> NodeGroupSpec:
 
 
 def _node_disk(view: SideView) -> VolumeSpec:
-    size, why = soft(view.number, "disk_size")
+    size, why = soft(view.number, "disk_size", kind=SIZE_GB)
     if size is not None:
         return VolumeSpec("node disk", ASSUMED_DISK_TYPE, size,
                           note=f"{ASSUMED_DISK_TYPE} assumed: the EKS-generated volume type "

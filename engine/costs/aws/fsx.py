@@ -9,6 +9,7 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ..numbers import DAYS, SIZE_GB, THROUGHPUT
 from .common import GB_MONTH, soft, text, usage_component
 
 BACKUP_STORAGE = UsageField("backup_storage_gb", "GB of automatic and user backups")
@@ -26,7 +27,7 @@ class LustreSpec:
 
 
 def extract_lustre(view: SideView) -> LustreSpec:
-    capacity = view.number("storage_capacity")
+    capacity = view.number("storage_capacity", kind=SIZE_GB)
     if capacity is None:
         raise UnknownAttribute(("storage_capacity",), "not set")
     deployment = str(view.get("deployment_type") or "SCRATCH_1")  # provider default
@@ -34,14 +35,14 @@ def extract_lustre(view: SideView) -> LustreSpec:
     throughput = ""
     notes: list[str] = []
     if deployment.startswith("PERSISTENT"):
-        per_unit = view.number("per_unit_storage_throughput")
+        per_unit = view.number("per_unit_storage_throughput", kind=THROUGHPUT)
         if per_unit is None:
             raise UnknownAttribute(("per_unit_storage_throughput",),
                                    "not set (required for persistent file systems)")
         throughput = str(int(per_unit)) if per_unit == int(per_unit) else str(per_unit)
     if storage_type == "HDD" and text(soft(view.get, "drive_cache_type")[0]):
         notes.append("SSD read cache of HDD file systems is not priced")
-    retention, _ = soft(view.number, "automatic_backup_retention_days")
+    retention, _ = soft(view.number, "automatic_backup_retention_days", kind=DAYS)
     return LustreSpec(view.region, capacity, deployment, storage_type, throughput,
                       bool(retention), tuple(notes))
 

@@ -7,9 +7,10 @@ functions (`SideView.related`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
 
-from ..base import SideView
+from ..base import SideView, UnknownAttribute
 from .common import VolumeSpec, read_tenancy, read_volume, soft, text, unknown_volume
 
 ROOT_FROM_AMI = "the root volume comes from the AMI: its size and type are not in the plan"
@@ -26,6 +27,9 @@ class LaunchSpec:
     tenancy: str
     volumes: tuple[VolumeSpec, ...]
     notes: tuple[str, ...] = ()
+    # instance_type is simply absent (not unknown, not chosen by instance_requirements):
+    # the resource launching it decides (an EKS node group falls back to its default).
+    instance_type_unset: bool = False
 
 
 def read_instance_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
@@ -48,7 +52,7 @@ def read_instance_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
 
 def read_launch_template(view: SideView) -> LaunchSpec:
     notes: list[str] = []
-    itype, why = soft(view.get, "instance_type")
+    itype, why = soft(view.instance_type, "instance_type")
     if why:
         why = f"known after apply in {view.address}"
     elif itype is None:
@@ -64,8 +68,9 @@ def read_launch_template(view: SideView) -> LaunchSpec:
         elif str(mtype).lower() == "spot":
             purchase = "spot"
     tenancy, _ = read_tenancy(view, "placement", 0, "tenancy")
+    unset = itype is None and why == f"not set in {view.address}"
     return LaunchSpec(view.address, itype, why, purchase, tenancy,
-                      _template_volumes(view), tuple(notes))
+                      _template_volumes(view), tuple(notes), unset)
 
 
 def _template_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
@@ -84,7 +89,7 @@ def _template_volumes(view: SideView) -> tuple[VolumeSpec, ...]:
 
 
 def read_launch_configuration(view: SideView) -> LaunchSpec:
-    itype, why = soft(view.get, "instance_type")
+    itype, why = soft(view.instance_type, "instance_type")
     if why or itype is None:
         why = f"{'known after apply' if why else 'not set'} in {view.address}"
     spot_price, spot_why = soft(view.get, "spot_price")
@@ -105,4 +110,30 @@ def launch_template_of(view: SideView) -> tuple[bool, LaunchSpec | None]:
     if block is None:
         return False, None
     found = view.related("aws_launch_template", "launch_template")
-    return True, (read_launch_template(found[0]) if found else None)
+    if not found:
+        return True, None
+    return True, pick_launch(view, found, "launch_template", "launch template",
+                             read_launch_template)
+
+
+def pick_launch(view: SideView, found: Sequence[SideView], ref_attr: str, what: str,
+                read: Callable[[SideView], LaunchSpec]) -> LaunchSpec:
+    """The launch spec a resource uses when its reference reaches several instances
+    (`aws_launch_configuration.lc.*.id[count.index]`, `element(...lc.*.name, 0)`).
+
+    Instances that launch the same thing are one answer. Otherwise the instance with
+    the resource's own index is taken, and a note says so (the `[count.index]`
+    pairing); with no such instance the choice is unknown, never a guess.
+    """
+    specs = [read(f) for f in found]
+    if all(replace(s, source="") == replace(specs[0], source="") for s in specs[1:]):
+        return specs[0]
+    names = ", ".join(f.address for f in found)
+    index = view.change.index
+    same = [s for f, s in zip(found, specs) if index is not None and f.change.index == index]
+    if len(same) == 1:
+        note = (f"{what} {same[0].source} assumed: the reference reaches {len(found)} that "
+                f"differ ({names}) and this one has the same index")
+        return replace(same[0], notes=(*same[0].notes, note))
+    raise UnknownAttribute((ref_attr,), f"ambiguous: the reference reaches {len(found)} "
+                                        f"{what}s that differ ({names})")

@@ -29,9 +29,36 @@ STORAGE_CLASSES: tuple[tuple[str, str, str, bool], ...] = (
     ("glacier", "GLACIER", "Glacier Flexible Retrieval", True),
     ("deep_archive", "DEEP_ARCHIVE", "Glacier Deep Archive", True),
 )
-REQUESTS = (
-    ("tier1", UsageField("monthly_tier1_requests", "PUT, COPY, POST and LIST requests per month")),
-    ("tier2", UsageField("monthly_tier2_requests", "GET and all other requests per month")),
+# Requests are billed per class: (usage prefix, catalog storage_class, label, lifecycle
+# transitions into it are billed). Standard keeps the short keys monthly_tier1_requests and
+# monthly_tier2_requests; every other class has <prefix>_tier1_requests and so on.
+REQUEST_CLASSES: tuple[tuple[str, str, str, bool], ...] = (
+    ("standard", "STANDARD", "Standard", False),
+    ("intelligent_tiering", "INTELLIGENT_TIERING", "Intelligent-Tiering", True),
+    ("standard_ia", "STANDARD_IA", "Standard-IA", True),
+    ("onezone_ia", "ONEZONE_IA", "One Zone-IA", True),
+    ("glacier_ir", "GLACIER_IR", "Glacier Instant Retrieval", True),
+    ("glacier", "GLACIER", "Glacier Flexible Retrieval", True),
+    ("deep_archive", "DEEP_ARCHIVE", "Glacier Deep Archive", True),
+    ("express_onezone", "EXPRESS_ONEZONE", "Express One Zone", False),
+)
+TIERS = (("tier1", "PUT, COPY, POST and LIST"), ("tier2", "GET, SELECT and all other"))
+
+
+def request_key(prefix: str, tier: str) -> str:
+    return f"monthly_{tier}_requests" if prefix == "standard" else f"{prefix}_{tier}_requests"
+
+
+def transition_key(prefix: str) -> str:
+    return f"{prefix}_transition_requests"
+
+
+REQUEST_USAGE: tuple[UsageField, ...] = tuple(
+    UsageField(request_key(prefix, tier), f"{what} requests to {label} objects per month")
+    for prefix, _c, label, _t in REQUEST_CLASSES for tier, what in TIERS
+) + tuple(
+    UsageField(transition_key(prefix), f"lifecycle transition requests into {label} per month")
+    for prefix, _c, label, transition in REQUEST_CLASSES if transition
 )
 MONITORED_OBJECTS = UsageField("intelligent_tiering_objects",
                                "objects monitored by Intelligent-Tiering (monthly average)")
@@ -41,7 +68,7 @@ USAGE: tuple[UsageField, ...] = tuple(
 ) + tuple(
     UsageField(f"{prefix}_retrieval_gb", f"GB retrieved from {label} per month")
     for prefix, _c, label, retrieval in STORAGE_CLASSES if retrieval
-) + tuple(field for _t, field in REQUESTS) + (MONITORED_OBJECTS,)
+) + REQUEST_USAGE + (MONITORED_OBJECTS,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +100,30 @@ def bucket_components(spec: BucketSpec,
                           storage_class="INTELLIGENT_TIERING")
         out.append(usage_component("Intelligent-Tiering monitoring", key, "1k objects", usage,
                                    MONITORED_OBJECTS.name, scale=THOUSAND))
-    for tier, field in REQUESTS:
-        key = PriceKey.of("aws", "s3", "requests", spec.region, tier=tier)
-        out.append(usage_component(f"requests ({tier})", key, "1k requests", usage,
-                                   field.name, scale=THOUSAND))
+    out.extend(request_components(spec.region, usage))
     return tuple(out)
+
+
+def request_components(region: str | None,
+                       usage: Mapping[str, Decimal]) -> list[CostComponent]:
+    """Requests at each class's own rates; Standard always (usage needed without usage),
+    other classes and lifecycle transitions when their usage is given."""
+    out: list[CostComponent] = []
+    for prefix, storage_class, label, transition in REQUEST_CLASSES:
+        for tier, _what in TIERS:
+            name = request_key(prefix, tier)
+            if prefix == "standard" or usage.get(name) is not None:
+                key = PriceKey.of("aws", "s3", "requests", region, storage_class=storage_class,
+                                  tier=tier)
+                out.append(usage_component(f"requests ({label}, {tier})", key, "1k requests",
+                                           usage, name, scale=THOUSAND))
+        if transition and usage.get(transition_key(prefix)) is not None:
+            key = PriceKey.of("aws", "s3", "lifecycle_transition", region,
+                              storage_class=storage_class)
+            out.append(usage_component(f"lifecycle transitions (into {label})", key,
+                                       "1k requests", usage, transition_key(prefix),
+                                       scale=THOUSAND))
+    return out
 
 
 MODELS: tuple[CostModel, ...] = (

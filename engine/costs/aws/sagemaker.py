@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
 from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ..numbers import MEMORY_MB, SIZE_GB
 from .common import (GB_MONTH, first_related, sagemaker_key, soft, text, usage_component,
                      with_notes)
 
@@ -27,6 +28,7 @@ class VariantSpec:
     count_why: str | None = None
     memory_mb: str | None = None  # serverless memory_size_in_mb
     notes: tuple[str, ...] = ()
+    scaling: tuple[Decimal, Decimal] | None = None  # (min, max) of an auto scaling target
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,15 @@ def _variant(cfg: SideView, attr: str, i: int) -> VariantSpec:
     shadow = attr == "shadow_production_variants"
     serverless, _ = soft(cfg.block, *path, "serverless_config")
     if serverless is not None:
-        memory, _ = soft(cfg.get, *path, "serverless_config", 0, "memory_size_in_mb")
+        memory, _ = soft(cfg.number, *path, "serverless_config", 0, "memory_size_in_mb",
+                         kind=MEMORY_MB)
         return VariantSpec(name, shadow, None, None, memory_mb=None if memory is None
-                           else str(memory))
-    itype, why = soft(cfg.get, *path, "instance_type")
+                           else str(int(memory)))
+    itype, why = soft(cfg.instance_type, *path, "instance_type")
     if itype is None:
         raise UnknownAttribute(path + ("instance_type",),
                                f"{'known after apply' if why else 'not set'} in {cfg.address}")
-    count, cwhy = soft(cfg.number, *path, "initial_instance_count")
+    count, cwhy = soft(cfg.count, *path, "initial_instance_count")
     notes: tuple[str, ...] = ()
     if soft(cfg.block, *path, "managed_instance_scaling")[0] is not None:
         notes = ("managed instance scaling: priced at initial_instance_count",)
@@ -69,7 +72,57 @@ def extract_endpoint(view: SideView) -> EndpointSpec:
     if not variants:
         # AWS requires at least one variant: an empty list means the plan does not show it.
         raise UnknownAttribute(("production_variants",), f"not set in {cfg.address}")
-    return EndpointSpec(view.region, cfg.address, tuple(variants))
+    return EndpointSpec(view.region, cfg.address, tuple(with_scaling(view, variants)))
+
+
+SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def with_scaling(view: SideView, variants: list[VariantSpec]) -> list[VariantSpec]:
+    """Variants with the min-max of the aws_appautoscaling_target that scales them.
+
+    A target belongs to a variant when its resource_id is endpoint/<name>/variant/<variant>
+    with this endpoint's name, or when it references this endpoint and names the variant
+    (or its resource_id is unknown and the endpoint has one instance variant). The
+    variant is then priced at min_capacity, the least it runs; the range is in the note.
+    """
+    name, _ = soft(view.get, "name")
+    hosted = [v for v in variants if v.instance_type is not None and not v.shadow]
+    found: dict[str, tuple[str, Decimal | None, Decimal | None, str | None]] = {}
+    for target in view.peers("aws_appautoscaling_target"):
+        namespace, _ = soft(target.get, "service_namespace")
+        dimension, _ = soft(target.get, "scalable_dimension")
+        if namespace not in (None, "sagemaker") or dimension not in (None, SCALABLE_DIMENSION):
+            continue
+        rid, rid_why = soft(target.get, "resource_id")
+        mine = view.refers_to_me(target)
+        parts = str(rid).split("/") if text(rid) else []
+        if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
+            if not (mine or (text(name) and parts[1] == name)):
+                continue
+            variant = parts[3]
+        elif mine and rid_why and len(hosted) == 1:
+            variant = hosted[0].name
+        else:
+            continue
+        low, low_why = soft(target.count, "min_capacity")
+        high, high_why = soft(target.count, "max_capacity")
+        found[variant] = (target.address, low, high, low_why or high_why)
+    return [_scaled(v, found[v.name]) if v in hosted and v.name in found else v
+            for v in variants]
+
+
+def _scaled(v: VariantSpec, target: tuple[str, Decimal | None, Decimal | None, str | None]
+            ) -> VariantSpec:
+    address, low, high, why = target
+    if low is None or high is None:
+        note = (f"scaled by {address}, whose min/max capacity is {why or 'not set'}: priced "
+                "at initial_instance_count")
+        return replace(v, notes=(*v.notes, note))
+    note = (f"scaled by {address} between {low} and {high} instances: priced at the "
+            f"minimum, {low}" + ("" if v.count is None or v.count == low else
+                                 f" (initial_instance_count {v.count})"))
+    return replace(v, count=low, count_why=None, notes=(*v.notes, note), scaling=(low, high))
 
 
 def endpoint_components(spec: EndpointSpec,
@@ -80,8 +133,9 @@ def endpoint_components(spec: EndpointSpec,
         label = f"{'shadow ' if v.shadow else ''}variant {v.name}"
         if v.instance_type is not None:
             key = sagemaker_key(spec.region, v.instance_type, "hosting")
+            scales = "" if v.scaling is None else f", scales {v.scaling[0]}–{v.scaling[1]}"
             out.append(with_notes(CostComponent(
-                f"hosting {label} ({v.instance_type})", key, "hour", "hour", v.count,
+                f"hosting {label} ({v.instance_type}{scales})", key, "hour", "hour", v.count,
                 None if v.count is not None else "unknown", v.count_why), v.notes))
             continue
         key = PriceKey.of("aws", "sagemaker", "serverless_inference", spec.region,
@@ -108,8 +162,10 @@ class NotebookSpec:
 
 
 def extract_notebook(view: SideView) -> NotebookSpec:
-    itype = view.require("instance_type")
-    size, why = soft(view.number, "volume_size")
+    itype = view.instance_type("instance_type")
+    if itype is None:
+        raise UnknownAttribute(("instance_type",), "not set")
+    size, why = soft(view.number, "volume_size", kind=SIZE_GB)
     if size is None and why is None:
         size = NOTEBOOK_DEFAULT_VOLUME_GB
     return NotebookSpec(view.region, str(itype), size, why)
