@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean schema
+.PHONY: demo test bench fuzz clean schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_estimate.py
 	$(BIN)/python benchmarks/bench_check.py --setup-checkov
 	$(BIN)/python benchmarks/bench_hcl.py
+
+## make fuzz: the hostile-input fuzzer with 50,000 cases (CI runs a few thousand);
+## FUZZ_SEED=N replays a run, FUZZ_EXAMPLES=N changes the budget
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50000} $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/adversarial/test_adversarial_fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info benchmarks/out
