@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,35 @@ class _StrictJsonError(ValueError):
     """A duplicate object key or a NaN/Infinity literal (not JSON, never written by tools)."""
 
 
+class _ConstantError(_StrictJsonError):
+    """A NaN/Infinity literal; `name` is the literal as written."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} is not a JSON value (numbers must be finite)")
+        self.name = name
+
+
+# Strings are matched whole so a NaN inside one is skipped; a string followed by ':' is a key.
+_TOKENS = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|(-?(?:NaN|Infinity))')
+
+
+def _locate_constant(text: str, name: str) -> tuple[int | None, str | None]:
+    """(line, last key before it) of the first bare `name` literal; error path only."""
+    key = None
+    for m in _TOKENS.finditer(text):
+        if m.group(3) is None:
+            if m.group(2):
+                key = m.group(1)
+            continue
+        if m.group(3) == name:
+            try:
+                key = json.loads(f'"{key}"') if key is not None else None
+            except json.JSONDecodeError:
+                pass
+            return text.count("\n", 0, m.start()) + 1, key
+    return None, None
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
@@ -103,7 +133,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _no_constant(name: str) -> Any:
-    raise _StrictJsonError(f"{name} is not a JSON value (numbers must be finite)")
+    raise _ConstantError(name)
 
 
 def loads_strict(text: str) -> Any:
@@ -117,6 +147,10 @@ def parse_json(text: str, file: str) -> Any:
         return loads_strict(text)
     except json.JSONDecodeError as exc:
         raise json_error(exc, text, file) from None
+    except _ConstantError as exc:
+        line, key = _locate_constant(text, exc.name)
+        where = key[:200] if key is not None else None
+        raise InputError(file, f"invalid JSON: {exc}", line=line, where=where) from None
     except _StrictJsonError as exc:
         raise InputError(file, f"invalid JSON: {exc}") from None
     except RecursionError:
