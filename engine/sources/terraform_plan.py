@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple
 
 from engine.errors import InputError
+from engine.settings import DEFAULT_LIMITS, Limits
 from engine.model import Action, ChangeSet, ResourceChange, SourceLocation
 from engine.sources.address import AddressError, Key, ModuleStep, format_key, \
     parse_address, parse_module_address
@@ -68,9 +69,8 @@ def map_actions(actions: tuple[str, ...], before: Any, after: Any, where: str,
         warnings.append(f"{where}: the old object is forgotten (still running, untracked) "
                         "and a new one is created")
         return "create", None
-    guess: Action = "create" if before is None else "delete" if after is None else "update"
-    warnings.append(f"{where}: unknown actions {list(actions)!r}; treated as {guess}")
-    return guess, None
+    raise ValueError(f"unknown actions {[a[:40] for a in actions[:5]]!r} (Terraform "
+                     "writes create, update, delete, no-op, read, forget or a replace pair)")
 
 
 def _check_version(document: Mapping[str, Any], warnings: list[str]) -> str | None:
@@ -100,6 +100,10 @@ def _identify(i: int, raw: Any, path: str, modules: dict[str, _ModuleInfo]) -> _
             not all(isinstance(a, str) for a in actions):
         raise InputError(path, "change.actions must be a non-empty list of strings",
                          where=where)
+    for field in ("address", "type", "name"):
+        if field in raw and not isinstance(raw[field], str):
+            raise InputError(path, f"{field} must be a string, not {_kind(raw[field])}",
+                             where=f"{where}/{field}")
     address, type_, name = raw.get("address"), raw.get("type"), raw.get("name")
     mode, key = raw.get("mode"), raw.get("index")
     module_address = raw.get("module_address")
@@ -156,7 +160,7 @@ def _kind(value: Any) -> str:
 
 
 def read_plan(document: Mapping[str, Any], path: str, *,
-              default_region: str | None = None) -> ChangeSet:
+              default_region: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
     """Turn a parsed `terraform show -json` document into a ChangeSet."""
     warnings: list[str] = []
     format_version = _check_version(document, warnings)
@@ -170,6 +174,10 @@ def read_plan(document: Mapping[str, Any], path: str, *,
     if not isinstance(raw_changes, list):
         raise InputError(path, f"resource_changes must be an array, not {_kind(raw_changes)}",
                          where="/resource_changes")
+    if len(raw_changes) > limits.resources:
+        raise InputError(path, f"{len(raw_changes)} resource changes, above the limit of "
+                               f"{limits.resources} resources (raise it with --limit "
+                               "resources=N)", where="/resource_changes")
     config = PlanConfig(document)
     deps = Dependencies(config)
     modules: dict[str, _ModuleInfo] = {}
@@ -210,7 +218,18 @@ def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
                                    f"{_kind(value)} ({e.address})",
                              where=f"/resource_changes/{e.index}/change/{side}")
     where = f"{path}: {e.address}"
-    action, order = map_actions(e.actions, before, after, where, warnings)
+    pointer = f"/resource_changes/{e.index}/change"
+    try:
+        action, order = map_actions(e.actions, before, after, where, warnings)
+    except ValueError as exc:
+        raise InputError(path, f"{exc} ({e.address})", where=f"{pointer}/actions") from None
+    if action == "update" and e.mode == "managed":
+        # An update changes an existing object into another: both sides exist.
+        for side in ("before", "after"):
+            if side in change and change[side] is None:
+                raise InputError(path, f"change.{side} is null on an update ({e.address}); "
+                                       f"an update has a {side} object",
+                                 where=f"{pointer}/{side}")
     local_name = provider_short_name(e.raw.get("provider_name"), e.type)
     provider = _PROVIDER_ALIASES.get(local_name, local_name)
     res_key = resource_key(e.mode, e.type, e.name)

@@ -43,6 +43,9 @@ def _instance_types(view: SideView) -> tuple[list[str] | None, str | None]:
         itype, iwhy = soft(view.instance_type, "instance_types", i)
         if iwhy:
             return None, iwhy
+        if itype is None:
+            raise view.bad_value(("instance_types", i), TypeError(
+                "instance_types entries must be instance type strings, not null"))
         if itype:
             types.append(itype)
     return types, None
