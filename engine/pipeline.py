@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from .errors import InputError
 from .model import ChangeSet, Estimate
+from .settings import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class EstimateOptions:
     base: str | None = None  # HCL only: compare against this tree
     var_files: tuple[str, ...] = ()  # HCL only: -var-file
     variables: tuple[tuple[str, str], ...] = ()  # HCL only: -var NAME=VALUE
+    limits: Limits = DEFAULT_LIMITS  # from the global --limit NAME=VALUE
 
 
 def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
@@ -23,7 +25,8 @@ def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
     from .sources.detect import HclOptions, read_changeset
 
     hcl = HclOptions(options.var_files, options.variables, options.base)
-    return register(read_changeset(path, default_region=options.default_region, hcl=hcl))
+    return register(read_changeset(path, default_region=options.default_region, hcl=hcl,
+                                   limits=options.limits))
 
 
 def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:

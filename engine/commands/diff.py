@@ -88,7 +88,7 @@ def _document(path: str, args: argparse.Namespace) -> dict[str, Any]:
     from ..report.json_report import estimate_document
 
     opts = EstimateOptions(usage_file=args.usage, default_region=args.region,
-                           price_books=tuple(args.price_book))
+                           price_books=tuple(args.price_book), limits=args.settings.limits)
     return estimate_document(estimate_path(path, opts))
 
 

@@ -48,7 +48,8 @@ def options_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         variables.append((name, value))
     return EstimateOptions(usage_file=args.usage, default_region=args.region,
                            price_books=tuple(args.price_book), base=args.base,
-                           var_files=tuple(args.var_file), variables=tuple(variables))
+                           var_files=tuple(args.var_file), variables=tuple(variables),
+                           limits=args.settings.limits)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -249,7 +249,8 @@ def run_check(args: argparse.Namespace) -> int:
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
     est_options = EstimateOptions(usage_file=args.usage, default_region=args.region,
-                                  price_books=tuple(args.price_book))
+                                  price_books=tuple(args.price_book),
+                                  limits=args.settings.limits)
     found: list[Any] = []
     warnings: list[str] = []
     for file in files:

@@ -62,12 +62,12 @@ def read_changeset(path: str | Path, *, default_region: str | None = None,
         raise  # pragma: no cover - parse_json always raises here
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and _looks_like_json_lines(text):
-            return _read_document("pulumi-events", text, file, default_region)
+            return _read_document("pulumi-events", text, file, default_region, limits)
         parse_json(text, file)  # raises the one-line InputError
         raise  # pragma: no cover - parse_json always raises here
     except RecursionError:
         raise InputError(file, "JSON nesting is too deep") from None
-    return _read_document(sniff_format(document, file), document, file, default_region)
+    return _read_document(sniff_format(document, file), document, file, default_region, limits)
 
 
 def sniff_format(document: Any, file: str) -> str:
@@ -108,10 +108,10 @@ def _looks_like_json_lines(text: str) -> bool:
         return False
 
 
-def _read_document(fmt: str, document: Any, file: str,
-                   default_region: str | None) -> ChangeSet:
+def _read_document(fmt: str, document: Any, file: str, default_region: str | None,
+                   limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
     if fmt == "terraform-plan":
-        return read_plan(document, file, default_region=default_region)
+        return read_plan(document, file, default_region=default_region, limits=limits)
     # Pulumi readers plug in here (pulumi-preview, pulumi-events, pulumi-export).
     raise InputError(file, f"{fmt} input is recognised but not supported yet")
 

@@ -112,9 +112,27 @@ CASES: list[tuple[str, Any, str]] = [
     ("nan-literal", '{"format_version": "1.2", "resource_changes": [{"address": "aws_ebs_volume.x",'
                     ' "mode": "managed", "type": "aws_ebs_volume", "name": "x", "change": '
                     '{"actions": ["create"], "before": null, "after": {"size": NaN}}}]}',
-     "invalid JSON: NaN is not a JSON value"),
+     "plan.json:1: size: invalid JSON: NaN is not a JSON value"),
     ("infinity-literal", '{"format_version": "1.2", "resource_changes": [], "x": -Infinity}',
-     "invalid JSON: -Infinity is not a JSON value"),
+     "plan.json:1: x: invalid JSON: -Infinity is not a JSON value"),
+    ("nan-key-after-strings", '{"format_version": "1.2", "d": "\\" NaN \\"y\\": NaN",\n'
+                              '"resource_changes": [],\n "desired_capacity": NaN}',
+     "plan.json:3: desired_capacity: invalid JSON: NaN is not a JSON value"),
+    ("address-number", plan({**change("aws_instance", {}), "address": 42}),
+     "/resource_changes/0/address: address must be a string, not a number"),
+    ("address-null", plan({**change("aws_instance", {}), "address": None}),
+     "/resource_changes/0/address: address must be a string, not null"),
+    ("type-list", plan({**change("aws_instance", {}), "type": ["aws_instance"]}),
+     "/resource_changes/0/type: type must be a string, not an array"),
+    ("unknown-action", plan(change("aws_instance", {}, actions=("explode",))),
+     "/resource_changes/0/change/actions: unknown actions ['explode']"),
+    ("update-before-null", plan(change("aws_instance", {"instance_type": "t3.micro"},
+                                       actions=("update",), before=None)),
+     "/resource_changes/0/change/before: change.before is null on an update"),
+    ("eks-instance-types-null-entry", plan(change("aws_eks_node_group", {
+        "instance_types": [None], "scaling_config": [{"desired_size": 1}]})),
+     "aws_eks_node_group.x.instance_types[0]: instance_types entries must be instance type "
+     "strings, not null"),
     ("duplicate-key", '{"format_version": "1.2", "resource_changes": [{"address": "a.b", '
                       '"address": "c.d"}]}',
      "invalid JSON: duplicate key 'address'"),
@@ -175,6 +193,18 @@ def test_input_size_is_capped(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="above the limit of 10"):
         read_changeset(path, limits=Limits(input_bytes=10))
     assert read_changeset(path, limits=Limits(input_bytes=10_000)).changes == ()
+
+
+def test_limits_from_the_command_line_reach_the_plan_reader(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan(change("aws_instance", {}, name="a"),
+                                    change("aws_instance", {}, name="b"))), encoding="utf-8")
+    result = run_cli("--limit", "input_bytes=100", "estimate", path)
+    assert result.code == 2 and "above the limit of 100" in result.err, result
+    result = run_cli("--limit", "resources=1", "estimate", path)
+    assert result.code == 2, result
+    assert "/resource_changes: 2 resource changes, above the limit of 1 resources" in result.err
+    assert run_cli("--limit", "resources=2", "estimate", path).code == 0
 
 
 def test_largest_plausible_numbers_never_crash_any_command(tmp_path: Path) -> None:
