@@ -93,12 +93,18 @@ def _document(path: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _saved_estimate(path: Path) -> dict[str, Any] | None:
+    from ..sources.documents import _StrictJsonError, loads_strict, parse_json
+
     try:
         with path.open("rb") as fh:
             if fh.read(1) not in (b"{", b"\xef"):  # cheap sniff before a full parse
                 return None
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        text = path.read_text(encoding="utf-8-sig")
+        doc = loads_strict(text)
+    except _StrictJsonError:
+        parse_json(text, str(path))  # duplicate key or NaN: the one-line InputError
+        raise  # pragma: no cover - parse_json always raises here
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None  # not a saved estimate: let the plan reader say what is wrong
     if not isinstance(doc, dict) or not {"version", "resources", "summary"} <= set(doc):
         return None
@@ -111,7 +117,7 @@ def _saved_estimate(path: Path) -> dict[str, Any] | None:
 
 def _check_saved(doc: Mapping[str, Any], file: str) -> None:
     """The figures a diff reads are finite decimals and whole GPU counts (else exit 2)."""
-    from ..costs.numbers import COUNT, NumberError, checked, to_decimal
+    from ..costs.numbers import COST, COUNT, NumberError, checked
 
     if not isinstance(doc["resources"], list):
         raise InputError(file, "resources must be an array", where="/resources")
@@ -124,8 +130,7 @@ def _check_saved(doc: Mapping[str, Any], file: str) -> None:
                 value = (r.get(field) or {}).get("after")
                 if value is not None:
                     where = f"/resources/{i}/{field}/after"
-                    if to_decimal(value) < 0:
-                        raise NumberError(f"a cost must not be negative, not {value!r}")
+                    checked(value, COST)
             gpus = (r.get("gpus") or {}).get("after") or {}
             where = f"/resources/{i}/gpus/after"
             if not isinstance(gpus, dict):

@@ -42,6 +42,7 @@ DAYS = Kind("days", Decimal(100_000), whole=True)
 QUANTITY = Kind("monthly quantity", Decimal(10) ** 15)  # requests, seconds, objects, GB moved
 MEMORY_MB = Kind("memory in MB", Decimal(10) ** 7, whole=True)
 PRICE = Kind("price", Decimal(10) ** 7)  # per unit of a price book entry
+COST = Kind("cost", Decimal(10) ** 12)  # one resource's hourly or monthly dollars
 
 
 class NumberError(ValueError):

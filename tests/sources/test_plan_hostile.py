@@ -239,7 +239,8 @@ def test_largest_plausible_numbers_never_crash_any_command(tmp_path: Path) -> No
 @pytest.mark.parametrize("value, fragment", [
     ("NaN", "/resources/0/hourly/after: NaN is not a number"),
     ("abc", "/resources/0/hourly/after: expected a number, not 'abc'"),
-    ("-5", "/resources/0/hourly/after: a cost must not be negative"),
+    ("-5", "/resources/0/hourly/after: cost must not be negative"),
+    ("1e30", "/resources/0/hourly/after: cost 1.000E+30 is beyond the plausible maximum"),
     (True, "/resources/0/hourly/after: expected a number, not a boolean"),
 ])
 def test_diff_of_a_tampered_saved_estimate_is_exit_2(tmp_path: Path, value: Any,
@@ -254,3 +255,17 @@ def test_diff_of_a_tampered_saved_estimate_is_exit_2(tmp_path: Path, value: Any,
     result = run_cli("diff", old, plan_path)
     assert result.code == 2, result
     assert result.err.startswith(f"costwarden: {old}: ") and fragment in result.err, result.err
+
+
+def test_diff_of_a_saved_estimate_with_a_duplicate_key_is_exit_2(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(plan(change("aws_instance", {"instance_type": "m5.large"}))),
+                         encoding="utf-8")
+    text = run_cli("estimate", plan_path, "--format", "json").out
+    old = tmp_path / "old.json"
+    old.write_text(text.replace('"currency":', '"currency": "EUR", "currency":', 1),
+                   encoding="utf-8")
+    result = run_cli("diff", old, plan_path)
+    assert result.code == 2, result
+    assert result.err.startswith(f"costwarden: {old}: ") and \
+        "duplicate key 'currency'" in result.err, result.err
