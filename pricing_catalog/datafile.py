@@ -102,24 +102,94 @@ def line_of(text: str | None, parts: Sequence[PathPart]) -> int | None:
     return best.start_mark.line + 1 if best is not None else None
 
 
-def read_json(path: Path, display: str) -> tuple[Any, str]:
-    """Parse a JSON file with decimals kept exact; CatalogError on syntax errors."""
+# Price books are small hand-written files: bounded so a hostile one costs nothing.
+MAX_BOOK_BYTES = 16 * 1024 * 1024
+MAX_BOOK_DEPTH = 64
+
+
+def _read_text(path: Path, display: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BOOK_BYTES + 1)
     except OSError as exc:
         raise CatalogError(display, f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BOOK_BYTES:
+        raise CatalogError(display, f"file larger than {MAX_BOOK_BYTES:,} bytes")
     try:
-        return json.loads(text, parse_float=Decimal), text
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(display, f"not valid UTF-8 text (bad byte at offset {exc.start}); "
+                                    "binary file?") from None
+    if "\x00" in text:
+        raise CatalogError(display, "contains NUL characters; binary file?")
+    return text
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key[:80]!r}")
+            seen.add(key)
+    return out
+
+
+def read_json(path: Path, display: str, *, strict: bool = False) -> tuple[Any, str]:
+    """Parse a JSON file with decimals kept exact; CatalogError on syntax errors.
+
+    `strict` (user files) also refuses duplicate keys."""
+    text = _read_text(path, display)
+    try:
+        return json.loads(text, parse_float=Decimal,
+                          object_pairs_hook=_unique_pairs if strict else None), text
     except json.JSONDecodeError as exc:
         raise CatalogError(display, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except ValueError as exc:
+        raise CatalogError(display, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise CatalogError(display, "invalid JSON: nesting is too deep") from None
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, str]:
-    """Parse a YAML (or JSON) file; floats become exact Decimals from their source text."""
+    """Parse a YAML (or JSON) file; floats become exact Decimals from their source text.
+
+    Anchors and aliases are refused at the first one (a price book needs none, and
+    they are how a small file expands into a huge one), as are duplicate keys
+    (PyYAML would keep the last) and nesting deeper than MAX_BOOK_DEPTH.
+    """
     import yaml
 
     class _Loader(yaml.SafeLoader):
-        pass
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise yaml.MarkedYAMLError(problem="anchors and aliases are not allowed in a "
+                                                   "price book", problem_mark=event.start_mark)
+            self.depth += 1
+            if self.depth > MAX_BOOK_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_BOOK_DEPTH} "
+                                                   "levels", problem_mark=event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode) \
+                    else None
+                if key in seen:
+                    name = str(key_node.value)[:80]
+                    raise yaml.MarkedYAMLError(problem=f"duplicate key {name!r}",
+                                               problem_mark=key_node.start_mark)
+                if key is not None:
+                    seen.add(key)
+            return super().construct_mapping(node, deep)
 
     def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         raw = str(loader.construct_scalar(node)).replace("_", "")
@@ -130,10 +200,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, str]:
         return value if value.is_finite() else loader.construct_yaml_float(node)
 
     _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError(display, f"cannot read file: {exc.strerror or exc}") from None
+    text = _read_text(path, display)
     try:
         return yaml.load(text, Loader=_Loader), text  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -141,6 +208,8 @@ def read_yaml(path: Path, display: str) -> tuple[Any, str]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise CatalogError(display, f"invalid YAML: {problem}",
                            line=mark.line + 1 if mark is not None else None) from None
+    except RecursionError:
+        raise CatalogError(display, "invalid YAML: nesting is too deep") from None
 
 
 def format_data_file(doc: dict[str, Any]) -> str:

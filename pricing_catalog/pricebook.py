@@ -107,7 +107,7 @@ def read_price_book(path: Path) -> PriceBook:
     if not path.is_file():
         raise CatalogError(display, "price book not found")
     if path.suffix.lower() == ".json":
-        doc, text = read_json(path, display)
+        doc, text = read_json(path, display, strict=True)
     else:
         doc, text = read_yaml(path, display)
     if isinstance(doc, dict) and isinstance(doc.get("as_of"), date):

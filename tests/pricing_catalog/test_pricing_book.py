@@ -166,3 +166,36 @@ def test_json_book_with_nan_discount(tmp_path: Path) -> None:
                           '[{"service": "ec2", "discount_percent": NaN}]}', "book.json")
     with pytest.raises(CatalogError, match="is not a discount"):
         load_catalog([path])
+
+
+_ENTRY = "  - {service: ec2, discount_percent: 5, attributes: {instance_type: 'p5.*'}}\n"
+_LAUGHS = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n"
+                  for i in range(1, 10))
+
+
+@pytest.mark.parametrize("text, name, message, line", [
+    ("version: 1\nname: b\noverrides:\n  - &o {service: ec2, discount_percent: 5}\n  - *o\n",
+     "book.yaml", "anchors and aliases are not allowed", 4),
+    ("version: 1\nname: b\nl0: &l0 lol\n" + _LAUGHS + "overrides:\n" + _ENTRY,
+     "book.yaml", "anchors and aliases are not allowed", 3),
+    ("version: 1\nname: b\nname: c\noverrides:\n" + _ENTRY,
+     "book.yaml", "duplicate key 'name'", 3),
+    ("version: 1\nname: d\noverrides: " + "[" * 100_000 + "]" * 100_000 + "\n",
+     "book.yaml", "nesting deeper than 64 levels", 3),
+    ('{"version": 1, "name": "b", "name": "c", "overrides": []}', "book.json",
+     "duplicate key 'name'", None),
+    ('{"version": 1, "overrides": ' + "[" * 100_000 + "]" * 100_000 + "}", "book.json",
+     "nesting is too deep", None),
+])
+def test_hostile_book_is_one_error(tmp_path: Path, text: str, name: str, message: str,
+                                   line: int | None) -> None:
+    with pytest.raises(CatalogError, match=message) as err:
+        load_catalog([book(tmp_path, text, name)])
+    assert err.value.line == line
+
+
+def test_binary_book_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "book.yaml"
+    path.write_bytes(b"\xed\x9f\xbf\xff\x00binary")
+    with pytest.raises(CatalogError, match="not valid UTF-8 text .*binary file"):
+        load_catalog([path])
