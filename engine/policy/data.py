@@ -73,6 +73,7 @@ class DataStore:
             if not isinstance(doc.data, Mapping):
                 from ..errors import InputError
                 raise InputError(doc.file, "a data file must be a YAML mapping", line=1)
+            _check_finite(doc)
             return doc
 
         seen: set[Path] = set()
@@ -191,6 +192,27 @@ def merge_data(pack: list[tuple[str, YamlDoc]], overrides: list[YamlDoc],
             add(stem, doc.data, doc, (), 1)
     return DataStore({name: YamlDoc(" + ".join(dict.fromkeys(files.get(name, []))), tree, {})
                       for name, tree in trees.items()}), errors
+
+
+def _check_finite(doc: YamlDoc) -> None:
+    """A NaN or infinite number (`.nan`, `.inf`) is an error naming file, line and key:
+    every comparison with it is false, so a limit of `.nan` would never fire."""
+    import math
+
+    from ..errors import InputError
+
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = ".nan" if value != value else "-.inf" if value < 0 else ".inf"
+            where = ".".join(str(p) for p in at) or None
+            raise InputError(doc.file, f"{shown} is not a finite number", line=doc.line(at),
+                             where=where)
+        if isinstance(value, Mapping):
+            stack.extend((at + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((at + (i,), v) for i, v in enumerate(value))
 
 
 def _plain(value: Any) -> Any:

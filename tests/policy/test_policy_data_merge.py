@@ -78,3 +78,24 @@ def test_two_pack_data_files_of_one_namespace_merge(tmp_path: Path) -> None:
             "    require: {tag: {key: team, in: {data: teams.teams}}}\n")
     with pytest.raises(PolicyErrors, match="data key 'teams.teams' is also defined in"):
         load_policies([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+
+
+@pytest.mark.parametrize("text, line, where, shown", [
+    ("quotas:\n  gpus:\n    ml-research: {prod: .nan}\n", 3, "quotas.gpus.ml-research.prod",
+     ".nan"),
+    ("quotas:\n  gpus:\n    ml-research:\n      prod: .inf\n", 4,
+     "quotas.gpus.ml-research.prod", ".inf"),
+    ("quotas:\n  gpus:\n    ml-research: {prod: [1, -.inf]}\n", 3,
+     "quotas.gpus.ml-research.prod.1", "-.inf"),
+])
+def test_a_non_finite_data_value_is_an_error(tmp_path: Path, text: str, line: int, where: str,
+                                            shown: str) -> None:
+    # Every comparison with NaN is false: a `.nan` limit would never fire.
+    from engine.errors import InputError
+
+    ours = tmp_path / "our-quotas.yml"
+    ours.write_text(text)
+    with pytest.raises(InputError) as info:
+        load_policies([], [ours])
+    first = getattr(info.value, "errors", [info.value])[0]
+    assert first.render() == f"{ours}:{line}: {where}: {shown} is not a finite number"
