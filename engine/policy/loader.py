@@ -70,7 +70,14 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
         docs.append(doc)
         for i, rel in enumerate(_list(doc.data, "data")):
             target = file.parent / str(rel)
-            if not target.is_file():
+            try:
+                found = target.is_file()
+            except (OSError, ValueError) as exc:  # name too long, NUL byte, ...
+                errors.append(InputError(doc.file, f"data file name unusable: "
+                                         f"{getattr(exc, 'strerror', None) or exc}",
+                                         line=doc.line(("data", i)), where=json_path(("data", i))))
+                continue
+            if not found:
                 errors.append(InputError(doc.file, f"data file not found: {target}",
                                          line=doc.line(("data", i)), where=json_path(("data", i))))
             else:
@@ -96,7 +103,9 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
                                              where=_where(pid, ("policies", i, "id"))))
                     continue
                 seen[pid] = f"{doc.file}:{doc.line(('policies', i))}"
-            if any(e.file == doc.file and e.where and f"$.policies[{i}]" in e.where for e in errors):
+            if any(e.file == doc.file and e.where and (f"$.policies[{i}]" in e.where
+                                                       or e.where.startswith("$.levels"))
+                   for e in errors):
                 continue  # already reported by the schema check
             try:
                 policies.append(_compile(doc, i, raw, registry, data, used))
@@ -208,6 +217,8 @@ def _compile(doc: YamlDoc, index: int, raw: Mapping[str, Any], registry: Conditi
     selector = _selector(select, ctx.at("select"), aggregate is not None)
     top = doc.data
     levels_raw = raw.get("levels", top.get("levels") or {})
+    if not isinstance(levels_raw, Mapping):
+        raise CompileError(("levels",), "levels must be a mapping: environment glob -> level")
     levels = tuple((Globs.of(env), level) for env, level in levels_raw.items())
     evidence = registry.evidence_names(raw.get("require"))
     evidence |= registry.evidence_names(select.get("where"))
