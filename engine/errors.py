@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 EXIT_PASS = 0
 EXIT_POLICY_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Escape control characters so a message stays one line (no forged output lines)."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"
+                                          if ord(m.group()) < 0x100
+                                          else f"\\u{ord(m.group()):04x}"), text)
 
 
 class CostwardenError(Exception):
@@ -33,10 +46,10 @@ class InputError(CostwardenError):
     def render(self) -> str:
         head = ""
         if self.file:
-            head = str(self.file)
+            head = one_line(str(self.file))
             if self.line is not None:
                 head += f":{self.line}"
             head += ": "
         if self.where:
-            head += f"{self.where}: "
-        return head + self.message
+            head += f"{one_line(str(self.where))}: "
+        return head + one_line(str(self.message))
