@@ -32,5 +32,6 @@ def test_a_policy_id_with_a_newline_cannot_forge_a_second_line(cli, tmp_path: Pa
     result = cli("policy", "validate", str(policy))
     assert result.code == 2
     lines = result.err.splitlines()
-    assert not any(line.startswith("::") for line in lines)
-    assert len([line for line in lines if "p.yaml" in line]) == 1
+    assert lines and all("p.yaml:3: " in line or line.startswith("costwarden: ")
+                         for line in lines), lines
+    assert not any("::error::" in line and not line.startswith(str(policy)) for line in lines)
