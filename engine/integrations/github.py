@@ -286,6 +286,11 @@ class GitHub:
             if not isinstance(resp.data, list) or not all(isinstance(c, dict) for c in resp.data):
                 raise GitHubError(f"GitHub API: unexpected answer listing comments of "
                                   f"{repo}#{pr}: not a JSON list of comments")
+            for c in resp.data:
+                if not isinstance(c.get("body"), (str, type(None))):
+                    raise GitHubError(f"GitHub API: unexpected answer listing comments of "
+                                      f"{repo}#{pr}: a comment body is "
+                                      f"{type(c.get('body')).__name__}, not text")
             yield from resp.data
             url = self._next_page(resp.headers.get("link", ""), url, seen)
 
@@ -342,8 +347,8 @@ class GitHub:
         cid = _comment_id(data.get("id"))
         if cid is None or (known is not None and cid != known):
             what = f"comment {known}" if known is not None else "the comment"
-            raise GitHubError(f"{what} was {action} (HTTP {resp.status}), but GitHub's answer "
-                              "has no valid comment id: check the pull request before "
+            raise GitHubError(f"{what} was posted ({action}, HTTP {resp.status}), but GitHub's "
+                              "answer has no valid comment id: check the pull request before "
                               "running again")
         return Outcome(action, cid, self.web_url(data.get("html_url")))
 

@@ -353,20 +353,23 @@ def test_a_body_containing_the_token_is_not_posted(cli, github, tmp_path):
 
 @pytest.mark.parametrize("method,answer,words", [
     # the five crash causes: non-JSON, wrong shape, missing id, huge body, non-integer id
-    ("POST", (201, {}, b"<html>not json"), "was created (HTTP 201)"),
-    ("POST", (201, {}, b"[1, 2]"), "was created"),
-    ("POST", (201, {}, b'{"html_url": "x"}'), "was created"),
+    ("POST", (201, {}, b"<html>not json"), "was posted (created, HTTP 201)"),
+    ("POST", (201, {}, b"[1, 2]"), "was posted (created"),
+    ("POST", (201, {}, b'{"html_url": "x"}'), "was posted (created"),
     ("POST", (201, {}, b'{"id": "1/../../../user"}'), "no valid comment id"),
     ("POST", (201, {}, b'{"id": true}'), "no valid comment id"),
     ("POST", (201, {}, b"[" * 100_000), "was posted (HTTP 201)"),
     ("POST", (201, {}, b'{"id": 1' + b"0" * 5000 + b"}"), "was posted"),
-    ("POST", (201, {}, b"[" * 4000), "was created"),
-    ("POST", (201, {}, b'{"id": 1' + b"0" * 4400 + b"}"), "was created"),
-    ("POST", (204, {"Content-Length": None}, b""), "was created"),
+    ("POST", (201, {}, b"[" * 4000), "was posted (created"),
+    ("POST", (201, {}, b'{"id": 1' + b"0" * 4400 + b"}"), "was posted (created"),
+    ("POST", (204, {"Content-Length": None}, b""), "was posted (created"),
     ("GET", (200, {}, b"x" * 5000), "github_response_bytes"),
     ("GET", (200, {"Content-Length": None}, b"x" * 5000), "github_response_bytes"),
     ("GET", (200, {}, b'{"not": "a list"}'), "not a JSON list"),
     ("GET", (200, {}, b'[1, "two"]'), "not a JSON list"),
+    ("GET", (200, {}, b'[{"id": 1, "body": 42, "html_url": "x"}]'), "a comment body is int"),
+    ("GET", (200, {}, b'[{"id": 1, "body": ["<!-- costwarden:comment -->"]}]'),
+     "a comment body is list"),
     ("GET", (200, {}, b'[{"id": "abc", "body": "<!-- costwarden:comment -->"}]'),
      "no valid id"),
     ("GET", (200, {}, b'[{"body": "<!-- costwarden:comment -->"}]'), "no valid id"),
@@ -391,7 +394,7 @@ def test_hostile_answers_are_one_line_exit_2(cli, github, body, method, answer, 
 def test_a_failure_after_posting_says_so(cli, github, body):
     github.add(7, "<!-- costwarden:comment -->\nold")
     github.scripted["PATCH"] = [(200, {}, b"{}")]
-    line = one_error_line(post(cli, body), "comment 1001 was updated")
+    line = one_error_line(post(cli, body), "comment 1001 was posted (updated")
     assert "check the pull request" in line
 
 
