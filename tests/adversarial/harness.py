@@ -231,11 +231,19 @@ def materialise(case: Case, case_dir: Path) -> dict[str, str]:
 
 
 def tamper(case_dir: Path, mode: str) -> int:
-    """Rewrite the case's parse-cache entries (under @DIR@/.cache) into well-shaped lies."""
+    """Rewrite the case's parse-cache entries (under @DIR@/.cache) into well-shaped lies.
+
+    An entry is a header line (`costwarden-cache 2 <key> <checksum>`, engine/filecache.py)
+    and a JSON payload: the payload is replaced, the header kept as it was, as a tool
+    that edits the JSON without knowing the checksum would. The engine must ignore
+    the entry and parse the file again."""
     count = 0
     kind = "hcl" if mode.startswith("hcl") else "yaml"
     for entry in sorted((case_dir / ".cache" / kind).rglob("*.json")):
-        data = json.loads(entry.read_text(encoding="utf-8"))
+        head, sep, payload = entry.read_text(encoding="utf-8").partition("\n")
+        if not sep or not head.startswith("costwarden-cache "):
+            raise ValueError(f"{entry}: not a cache entry (no costwarden-cache header)")
+        data = json.loads(payload)
         if mode == "hcl-empty":
             data = {"attrs": {}, "blocks": []}
         elif mode == "hcl-shuffle":  # keep the shape, drop every block but the first
@@ -249,7 +257,7 @@ def tamper(case_dir: Path, mode: str) -> int:
                 data["data"]["defaults"] = {"aws_autoscaling_group": {"hours_per_month": 1}}
         else:
             raise ValueError(mode)
-        entry.write_text(json.dumps(data), encoding="utf-8")
+        entry.write_text(head + "\n" + json.dumps(data), encoding="utf-8")
         count += 1
     return count
 
