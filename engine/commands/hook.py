@@ -179,6 +179,7 @@ def run_tags(args: argparse.Namespace) -> int:
     from ..pipeline import load_prices
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
     from ..pricing import estimate
+    from ..redact import register
     from ..sources.terraform_hcl import TAG_ATTRIBUTES, read_hcl
     from ..usage import Usage
 
@@ -201,23 +202,25 @@ def run_tags(args: argparse.Namespace) -> int:
     warnings: list[str] = []
     for directory in sorted(dirs):
         limits = args.settings.limits
-        changeset = read_hcl(directory, default_region=args.region, attributes=TAG_ATTRIBUTES,
-                             files=dirs[directory], limits=limits)
+        # every read registers its sensitive values, as the pipeline's reads do, so
+        # that `safe()` scrubs them from the finding lines
+        changeset = register(read_hcl(directory, default_region=args.region,
+                                      attributes=TAG_ATTRIBUTES, files=dirs[directory],
+                                      limits=limits))
         selected = [c for c in changeset.changes
                     if any(p.selector.type_matches(c.type) for p in others)]
         chosen, registry = tag_set, CostRegistry(models={})
         if selected and not needs_counts and all(c.type in _SELF_DESCRIBED for c in selected):
             # resources that may name their own instance type: when they do, their
             # own attributes decide those policies and nothing is priced
-            own = read_hcl(directory, default_region=args.region, files=dirs[directory],
-                           limits=limits)
+            own = register(read_hcl(directory, default_region=args.region,
+                                    files=dirs[directory], limits=limits))
             if all(_self_described(c) for c in own.changes
                    if any(p.selector.type_matches(c.type) for p in others)):
                 changeset, chosen, selected = own, policies, []
         if selected:
-            changeset, chosen, registry = read_hcl(directory, default_region=args.region,
-                                                   limits=limits), \
-                policies, None
+            changeset, chosen, registry = register(read_hcl(
+                directory, default_region=args.region, limits=limits)), policies, None
         if not chosen.policies:
             continue
         est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)

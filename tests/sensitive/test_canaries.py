@@ -42,6 +42,7 @@ RUNS = [
       for f in ("table", "json") for g in ("tag:owner", "tag:cost_center", "tag:project")],
     ("diff", HCL, HCL, "--format", "json"),
     ("hook", "tags", HCL / "main.tf"),
+    ("hook", "tags", HCL / "main.tf", "--policies", HERE / "echo-tags.yaml"),
 ]
 
 
@@ -51,7 +52,8 @@ def assert_clean(text: str) -> None:
 
 
 @pytest.mark.parametrize("argv", RUNS, ids=lambda a: "-".join(str(x) for x in a
-                                                              if x not in (PLAN, HCL)))
+                                                              if x not in (PLAN, HCL)
+                                                              and not isinstance(x, Path)))
 def test_no_canary_in_any_output(cli, argv, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # annotations too
     result = cli(*argv)
