@@ -27,6 +27,7 @@ from engine.sources.hcl.cache import parse_files, read_text
 from engine.sources.hcl.config import Variable
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.modules import ModuleInstance
+from engine.sources.hcl.typeconv import refuse_non_finite
 from engine.sources.hcl.reader import Context, resource_changes
 from engine.sources.hcl.values import Budget, EvalError, HclSyntaxError, Refused, equal
 
@@ -118,12 +119,12 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
                     key=lambda p: p.name)
     values: dict[str, Any] = {}
     for f in files:
-        values.update(_tfvars(f, ctx.shown(f), ctx))
+        values.update(_finite_numbers(_tfvars(f, ctx.shown(f), ctx), declared, ctx.shown(f)))
     for f in var_files:
         path = Path(f)
         if not path.is_file():
             raise InputError(str(f), "variable file not found")
-        values.update(_tfvars(path, str(f), ctx))
+        values.update(_finite_numbers(_tfvars(path, str(f), ctx), declared, str(f)))
     ev = Evaluator(_ConstScope(), ctx.budget)
     for name, text in cli_vars.items():
         decl = declared.get(name)
@@ -135,10 +136,26 @@ def root_variable_values(ctx: Context, declared: Mapping[str, Variable],
             except (EvalError, HclSyntaxError, Refused) as exc:
                 raise InputError(None, f"-var {name}: {exc}") from None
         else:
+            _finite_numbers({name: text}, declared, "-var")
             values[name] = text  # primitive: converted by the declared type later
     for name in values:
         if name not in declared:
             ctx.warn_once(f"a value is set for undeclared variable {name!r}")
+    return values
+
+
+def _finite_numbers(values: dict[str, Any], declared: Mapping[str, Variable],
+                    shown: str) -> dict[str, Any]:
+    """Refuse a number variable set to a non-finite number ("1e999", "NaN", "inf"),
+    naming where it was set; returns `values`."""
+    for name, value in values.items():
+        decl = declared.get(name)
+        if decl is None or not isinstance(value, str) or not _is_number(decl):
+            continue
+        try:
+            refuse_non_finite(value)
+        except Refused as exc:
+            raise InputError(shown, f"variable {name}: {exc.message}") from None
     return values
 
 
@@ -151,6 +168,11 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _is_number(decl: Variable) -> bool:
+    t = decl.type
+    return t is not None and t[0] == "V" and t[1] == "number"
 
 
 def _is_complex(decl: Variable) -> bool:

@@ -263,3 +263,31 @@ def test_jsondecode_and_tonumber_refuse_non_finite(tree: Tree) -> None:
     assert cs.changes[0].tags_after == {}
     assert {"a", "b"} <= cs.changes[0].unknown_tag_keys or any(
         "jsondecode" in w for w in cs.warnings)
+
+
+NUMBER_VAR = ('variable "n" {\n  type = number\n%s}\nresource "aws_instance" "x" {\n'
+              '  instance_type = "t3.micro"\n  count = var.n\n}\n')
+
+
+@pytest.mark.parametrize("name,files,variables,where", [
+    ("cli-1e999", {}, {"n": "1e999"}, "-var: variable n: number '1e999'"),
+    ("cli-nan", {}, {"n": "NaN"}, "-var: variable n: number 'NaN'"),
+    ("cli-neg-inf", {}, {"n": "-Infinity"}, "-var: variable n: number '-Infinity'"),
+    ("tfvars-nan", {"terraform.tfvars": 'n = "NaN"\n'}, None,
+     "terraform.tfvars: variable n: number 'NaN'"),
+    ("tfvars-json-string", {"x.auto.tfvars.json": '{"n": "1e999"}'}, None,
+     "x.auto.tfvars.json: variable n: number '1e999'"),
+    ("default", {"default": '  default = "inf"\n'}, None, "main.tf:1: var.n: number 'inf'"),
+])
+def test_number_variables_refuse_non_finite_values(tree: Tree, name: str, files: dict,
+                                                   variables: dict | None, where: str) -> None:
+    default = files.pop("default", "")
+    root = tree({"main.tf": NUMBER_VAR % default, **files})
+    with pytest.raises(InputError) as info:
+        read_hcl(root, variables=variables)
+    assert where in str(info.value) and "is not a finite number" in str(info.value)
+
+
+def test_number_variables_keep_finite_strings(tree: Tree) -> None:
+    root = tree({"main.tf": NUMBER_VAR % ""})
+    assert len(read_hcl(root, variables={"n": "2"}).changes) == 2

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from engine.sources.hcl.syntax import Expr
-from engine.sources.hcl.values import UNKNOWN, EvalError, to_bool, to_number, to_string
+import math
+
+from engine.sources.hcl.values import (UNKNOWN, EvalError, Refused, to_bool, to_number,
+                                       to_string)
 
 
 def convert(value: Any, tnode: Expr | None, ev: Callable[[Expr], Any]) -> Any:
@@ -32,6 +35,7 @@ def _convert(value: Any, t: Expr, ev: Callable[[Expr], Any]) -> Any:
         if kind == "string" and not isinstance(value, (list, dict)):
             return to_string(value)
         if kind == "number" and isinstance(value, str):
+            refuse_non_finite(value)
             return to_number(value)
         if kind == "bool" and isinstance(value, str):
             return to_bool(value)
@@ -49,6 +53,17 @@ def _convert(value: Any, t: Expr, ev: Callable[[Expr], Any]) -> Any:
     if kind == "object" and isinstance(value, dict) and args[0][0] == "OB":
         return _object(value, args[0][1], ev)
     return value
+
+
+def refuse_non_finite(text: str) -> None:
+    """A number variable set to "1e999", "inf" or "NaN" (a -var, tfvars or default
+    string) is refused, as Terraform refuses it, never carried on as a string."""
+    try:
+        number = float(text.strip()) if len(text) <= 400 else 0.0
+    except ValueError:
+        return
+    if not math.isfinite(number):
+        raise Refused(f"number {text[:40]!r} is not a finite number")
 
 
 def _object(value: dict[str, Any], attrs: list[list[Expr]], ev: Callable[[Expr], Any]) -> Any:
