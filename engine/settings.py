@@ -23,7 +23,7 @@ class Limits:
     collection_length: int = 100_000  # items in one list, set or map an HCL expression builds
     file_read_bytes: int = 4 * 1024 * 1024  # one HCL file()/templatefile() read
     module_depth: int = 64  # nested module calls
-    hcl_steps: int = 5_000_000  # for-expression iterations + resource/module instances, one read
+    hcl_steps: int = 1_000_000  # for-expression iterations + resource/module instances, one read
     github_pages: int = 50  # pages of PR comments read while looking for ours
     github_seconds: float = 60.0  # the whole GitHub conversation
     github_response_bytes: int = 32 * 1024 * 1024  # one GitHub API answer
