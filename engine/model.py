@@ -102,6 +102,102 @@ class ChangeSet:
 
 # --- cost side ----------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """An amount of money known to lie in [low, high]; None is an unbounded end.
+
+    Exact figures are both ends; a lower bound is [known, +inf); a deleted
+    resource whose cost is unknown lowers a total by (-inf, 0]. Sums and
+    differences are interval arithmetic, so one unknown never turns into $0
+    and never into a saving. A limit test is decided only when the whole
+    interval lies on one side of the limit (see `test`).
+    """
+
+    low: Decimal | None  # None: -infinity
+    high: Decimal | None  # None: +infinity
+
+    def __post_init__(self) -> None:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"empty interval [{self.low}, {self.high}]")
+
+    @classmethod
+    def exact(cls, value: Decimal) -> "Interval":
+        return cls(value, value)
+
+    @classmethod
+    def at_least(cls, value: Decimal) -> "Interval":
+        return cls(value, None)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    @property
+    def value(self) -> Decimal | None:
+        """The figure when it is exact, else None."""
+        return self.low if self.is_exact else None
+
+    @property
+    def bounded(self) -> bool:
+        """Both ends finite."""
+        return self.low is not None and self.high is not None
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(None if self.low is None or other.low is None else self.low + other.low,
+                        None if self.high is None or other.high is None
+                        else self.high + other.high)
+
+    def __neg__(self) -> "Interval":
+        return Interval(None if self.high is None else -self.high,
+                        None if self.low is None else -self.low)
+
+    def __sub__(self, other: "Interval") -> "Interval":
+        return self + (-other)
+
+    def scale(self, factor: Decimal) -> "Interval":
+        """The interval times a factor >= 0 (hours of a run, a share)."""
+        if factor < 0:
+            raise ValueError("scale() takes a factor >= 0")
+        if factor == 0:
+            return ZERO_INTERVAL
+        return Interval(None if self.low is None else self.low * factor,
+                        None if self.high is None else self.high * factor)
+
+    def map(self, fn: Any) -> "Interval":
+        """Both finite ends through a monotone increasing function (rounding)."""
+        return Interval(None if self.low is None else fn(self.low),
+                        None if self.high is None else fn(self.high))
+
+    def test(self, op: str, limit: Decimal) -> bool | None:
+        """`value <op> limit` for every value in the interval (True), for none (False),
+        or for some only (None: unknown). op: lt, lte, gt, gte, equals, not_equals."""
+        lo, hi = self.low, self.high
+        if op in ("lt", "lte"):
+            inside = (lambda v: v < limit) if op == "lt" else (lambda v: v <= limit)
+            if hi is not None and inside(hi):
+                return True
+            if lo is not None and not inside(lo):
+                return False
+            return None
+        if op in ("gt", "gte"):
+            inside = (lambda v: v > limit) if op == "gt" else (lambda v: v >= limit)
+            if lo is not None and inside(lo):
+                return True
+            if hi is not None and not inside(hi):
+                return False
+            return None
+        if op in ("equals", "not_equals"):
+            outside = (lo is not None and limit < lo) or (hi is not None and limit > hi)
+            same = self.is_exact and lo == limit
+            result = True if same else False if outside else None
+            return result if op == "equals" or result is None else not result
+        raise ValueError(f"no interval test for operator {op!r}")
+
+
+ZERO_INTERVAL = Interval(Decimal(0), Decimal(0))
+AT_LEAST_ZERO = Interval(Decimal(0), None)  # a cost nothing is known about
+UNBOUNDED = Interval(None, None)
+
 CostStatus = Literal["priced", "free", "unknown", "usage-needed", "unsupported", "unpriced"]
 
 
@@ -139,8 +235,9 @@ class SideCost:
     gpus: Mapping[str, int] = field(default_factory=dict)  # GPU model -> count
     gpus_known: bool = True
     reasons: tuple[str, ...] = ()
-    # False when some component's quantity is known only after apply: the
-    # figures are then the known part only, a lower bound.
+    # False when some component's quantity is known only after apply or has no
+    # price in the catalog: the figures are then the known part only, a lower
+    # bound (`side_range`).
     complete: bool = True
 
 
@@ -161,12 +258,34 @@ class ResourceCost:
     @property
     def hourly_delta(self) -> Decimal | None:
         return _delta(self.before and self.before.hourly, self.after and self.after.hourly,
-                      self.before, self.after)
+                      self.before, self.after, self.unchanged)
 
     @property
     def monthly_delta(self) -> Decimal | None:
         return _delta(self.before and self.before.monthly, self.after and self.after.monthly,
-                      self.before, self.after)
+                      self.before, self.after, self.unchanged)
+
+    @property
+    def hourly_range(self) -> Interval:
+        """Where the hourly delta lies (see `delta_range`)."""
+        return delta_range(self.before, self.after, "hourly", self.unchanged)
+
+    @property
+    def monthly_range(self) -> Interval:
+        return delta_range(self.before, self.after, "monthly", self.unchanged)
+
+    @property
+    def cost_per_run_range(self) -> Interval | None:
+        """Where the cost of one run lies; None without run hours or an after side."""
+        if self.run_hours is None or self.after is None:
+            return None
+        return side_range(self.after, "hourly").scale(self.run_hours)
+
+    @property
+    def unchanged(self) -> bool:
+        """A no-op whose two sides are one cost: its delta is exactly zero, known or not."""
+        return self.change.action == "no-op" and self.before is not None \
+            and self.before is self.after
 
     @property
     def partial(self) -> bool:
@@ -180,19 +299,54 @@ class ResourceCost:
         return self.after.hourly * self.run_hours
 
 
+# Statuses whose missing figure is left out of totals and limits (and listed
+# apart): a type without a cost model, usage the user did not supply.
+LEFT_OUT_STATUSES = frozenset({"usage-needed", "unsupported"})
+
+
+def side_range(side: SideCost | None, which: Literal["hourly", "monthly"], *,
+               left_out_zero: bool = True) -> Interval:
+    """Where one side's cost lies: exact, [known part, +inf) for a side known only in
+    part (a size known after apply, a component without a price), [0, +inf) for an
+    unknown or unpriced one. An absent side costs 0. A left-out side with nothing
+    priced (LEFT_OUT_STATUSES) counts 0 in totals; `left_out_zero=False` (a test of
+    the resource's own cost) makes it [0, +inf) too."""
+    if side is None:
+        return ZERO_INTERVAL
+    value: Decimal | None = getattr(side, which)
+    if value is None:
+        return ZERO_INTERVAL if left_out_zero and side.status in LEFT_OUT_STATUSES \
+            else AT_LEAST_ZERO
+    return Interval.exact(value) if side.complete else Interval.at_least(value)
+
+
+def delta_range(before: SideCost | None, after: SideCost | None,
+                which: Literal["hourly", "monthly"], unchanged: bool = False, *,
+                left_out_zero: bool = True) -> Interval:
+    """after - before as an interval; `unchanged` (the same cost on both sides): 0."""
+    if unchanged:
+        return ZERO_INTERVAL
+    return side_range(after, which, left_out_zero=left_out_zero) \
+        - side_range(before, which, left_out_zero=left_out_zero)
+
+
 def _delta(before: Decimal | None, after: Decimal | None,
-           before_side: SideCost | None, after_side: SideCost | None) -> Decimal | None:
-    """after - before, where an absent side counts as zero and an unknown side as unknown.
+           before_side: SideCost | None, after_side: SideCost | None,
+           unchanged: bool = False) -> Decimal | None:
+    """after - before of the known parts, where an absent side counts as zero and an
+    unknown side as unknown (`hourly_range` says where the true delta lies).
 
     A side known only in part (a lower bound) gives a delta only when the other
     side is absent (a create or a delete) or is the very same cost (no-op);
     comparing a lower bound with a full figure could invent a saving.
     """
+    if unchanged:
+        return Decimal(0)  # a no-op: the same cost on both sides, known or not
     if before_side is not None and before is None:
         return None
     if after_side is not None and after is None:
         return None
-    if before_side is not None and after_side is not None and before_side is not after_side \
+    if before_side is not None and after_side is not None \
             and not (before_side.complete and after_side.complete):
         return None
     return (after or Decimal(0)) - (before or Decimal(0))
