@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..model import AT_LEAST_ZERO, LEFT_OUT_STATUSES, ZERO_INTERVAL, Interval, side_range
 from .data import DataRef, DataRefError, DataStore
-from .operators import OPERATORS, to_number
+from .operators import figure, interval_holds, to_number
 from .spec import Policy
 from .subject import Subject
 from .world import World
@@ -22,24 +23,22 @@ NONE = "(none)"
 
 
 # Costs of these statuses are left out of sums (and counted in `not_priced`): a type
-# we do not price, or usage the user did not supply. A price that is unknown
-# (known after apply, missing from the catalog) makes the sum unknown instead.
-EXCLUDED_STATUSES = frozenset({"usage-needed", "unsupported"})
+# we do not price, or usage the user did not supply. Every other figure is summed as
+# an interval (`Interval`): a cost known only in part counts from its known part
+# up, an unknown one as [0, +inf) on its side, so an unknown deleted resource
+# lowers a delta by an unknown amount, (-inf, 0].
+EXCLUDED_STATUSES = LEFT_OUT_STATUSES
 
 
 @dataclass
 class _Totals:
-    values: dict[str, Decimal] = field(default_factory=dict)
-    unknown: set[str] = field(default_factory=set)
+    values: dict[str, Interval] = field(default_factory=dict)
     not_priced: set[str] = field(default_factory=set)
 
-    def add(self, metric: str, value: Decimal | int | str | None, address: str) -> None:
-        if value == "excluded":
+    def add(self, metric: str, value: Interval, address: str, excluded: bool = False) -> None:
+        if excluded:
             self.not_priced.add(address)
-        elif value is None:
-            self.unknown.add(metric)
-        else:
-            self.values[metric] = self.values.get(metric, Decimal(0)) + Decimal(value)
+        self.values[metric] = self.values.get(metric, ZERO_INTERVAL) + value
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,29 @@ def _group_value(key: str, s: Subject, side: str, world: World) -> str:
     return str(value) if value else NONE
 
 
-def _measure(s: Subject, side: str, metric: str) -> Decimal | int | str | None:
+def _measure(s: Subject, side: str, metric: str) -> tuple[Interval, bool]:
+    """Where one side's figure lies, and whether it is left out (not priced)."""
     if metric == "count":
-        return 1
+        return Interval.exact(Decimal(1)), False
     if metric == "gpus":
-        return s.gpu_count(side)  # type: ignore[arg-type]
+        n = s.gpu_count(side)  # type: ignore[arg-type]
+        return (AT_LEAST_ZERO if n is None else Interval.exact(Decimal(n))), False
     sc = s.side_cost(side)  # type: ignore[arg-type]
     if sc is None:
-        return None
-    value = sc.hourly if metric == "hourly_cost" else sc.monthly
-    if value is None and sc.status in EXCLUDED_STATUSES:
-        return "excluded"
-    return value
+        return AT_LEAST_ZERO, False
+    which: Any = "hourly" if metric == "hourly_cost" else "monthly"
+    excluded = getattr(sc, which) is None and sc.status in EXCLUDED_STATUSES
+    return side_range(sc, which), excluded
+
+
+def _delta(s: Subject, metric: str) -> Interval:
+    """One resource's own delta (both sides in one group): a no-op is exactly 0 even
+    when its cost is unknown, as the cost model's delta is."""
+    if metric in ("hourly_cost", "monthly_cost"):
+        return s.cost.hourly_range if metric == "hourly_cost" else s.cost.monthly_range
+    if s.cost.unchanged:
+        return ZERO_INTERVAL
+    return _measure(s, "after", metric)[0] - _measure(s, "before", metric)[0]
 
 
 def evaluate_aggregate(policy: Policy, world: World, data: DataStore) -> list[GroupResult]:
@@ -87,13 +97,26 @@ def evaluate_aggregate(policy: Policy, world: World, data: DataStore) -> list[Gr
     for s in candidates:
         if policy.selector.matches(s) is False:
             continue
+        keys: dict[str, tuple[str, ...]] = {}
         for side, when in (("before", "prior"), ("after", "proposed")):
             if s.doc(side) is None:  # type: ignore[arg-type]
                 continue
-            key = tuple(_group_value(g, s, side, world) for g in spec.group_by)
+            key = keys[side] = tuple(_group_value(g, s, side, world) for g in spec.group_by)
             totals = groups.setdefault(key, {}).setdefault(when, _Totals())
             for metric in metrics:
-                totals.add(metric, _measure(s, side, metric), s.change.address)
+                value, excluded = _measure(s, side, metric)
+                totals.add(metric, value, s.change.address, excluded)
+        if keys.get("before") is not None and keys.get("before") == keys.get("after"):
+            delta = groups[keys["after"]].setdefault("delta", _Totals())
+            for metric in metrics:  # the resource's own delta keeps its sides together
+                delta.add(metric, _delta(s, metric), s.change.address)
+        else:  # created, deleted, or moved between groups
+            for side, sign in (("after", 1), ("before", -1)):
+                if side in keys:
+                    delta = groups[keys[side]].setdefault("delta", _Totals())
+                    for metric in metrics:
+                        value = _measure(s, side, metric)[0]
+                        delta.add(metric, value if sign > 0 else -value, s.change.address)
     if not groups and not spec.group_by:
         groups[()] = {}
     results = []
@@ -106,16 +129,17 @@ def evaluate_aggregate(policy: Policy, world: World, data: DataStore) -> list[Gr
 def _judge(tests: Any, totals: dict[str, _Totals], group: dict[str, str],
            data: DataStore) -> GroupResult:
     evidence: dict[str, Any] = dict(group)
+    values: dict[str, Interval] = {}
     outcome: bool | None = True
     for measure, _, _ in tests:
         metric = measure.split("_", 1)[1]
         for when in ("prior", "proposed", "delta"):
-            evidence[f"{when}_{metric}"] = _value(totals, when, metric)
+            values[f"{when}_{metric}"] = _value(totals, when, metric)
+            evidence[f"{when}_{metric}"] = figure(values[f"{when}_{metric}"])
     not_priced = set().union(*(t.not_priced for t in totals.values()))
     if not_priced:
         evidence["not_priced"] = len(not_priced)
     for measure, op, expected in tests:
-        value = evidence[measure]
         if isinstance(expected, DataRef):
             try:
                 expected = to_number(data.lookup(expected, group))
@@ -128,20 +152,14 @@ def _judge(tests: Any, totals: dict[str, _Totals], group: dict[str, str],
                 return GroupResult(group, False, evidence)
         evidence["limit"] = expected
         evidence["measure"] = measure
-        if value is None:
-            outcome = None
-        elif not OPERATORS[op].test(value, expected):
+        ok = interval_holds(op, values[measure], expected)  # unknown only when it straddles
+        if ok is False:
             return GroupResult(group, False, evidence)
+        if ok is None:
+            outcome = None
     return GroupResult(group, outcome, evidence)
 
 
-def _value(totals: dict[str, _Totals], when: str, metric: str) -> Decimal | None:
-    def side(name: str) -> Decimal | None:
-        t = totals.get(name)
-        if t is None:
-            return Decimal(0)
-        return None if metric in t.unknown else t.values.get(metric, Decimal(0))
-    if when == "delta":
-        prior, proposed = side("prior"), side("proposed")
-        return None if prior is None or proposed is None else proposed - prior
-    return side(when)
+def _value(totals: dict[str, _Totals], when: str, metric: str) -> Interval:
+    t = totals.get(when)
+    return ZERO_INTERVAL if t is None else t.values.get(metric, ZERO_INTERVAL)

@@ -7,7 +7,8 @@ from typing import Any, Callable, Mapping
 
 from .conditions import (SIDE_SCHEMA, Check, CompileContext, ConditionType, Verdict, ops_schema,
                          show)
-from .operators import MISSING, OPERATORS, OperandError, prepare
+from ..model import AT_LEAST_ZERO, UNBOUNDED, ZERO_INTERVAL, Interval, delta_range, side_range
+from .operators import MISSING, OPERATORS, OperandError, figure, interval_holds, prepare
 from .subject import Subject, parse_path, resolve
 
 COND = {"$ref": "#/$defs/condition"}
@@ -224,19 +225,25 @@ _COST_NAMES = {("hour", "after"): "hourly_cost", ("hour", "before"): "hourly_cos
                ("run", "after"): "cost_per_run", ("job", "after"): "job_cost"}
 
 
-def cost_value(s: Subject, period: str, side: str) -> Decimal | None | str:
-    """The cost figure, None when unknown, or "n/a" for a run cost without run hours."""
+def cost_value(s: Subject, period: str, side: str) -> Interval | str:
+    """Where the cost figure lies, or "n/a" for a run cost without run hours.
+
+    The resource's own cost: a side with nothing priced is [0, +inf) whatever
+    its status (usage not supplied included), never $0."""
     rc = s.cost
+    if period in ("run", "job") and rc.run_hours is not None:
+        if rc.after is None:
+            return UNBOUNDED
+        return side_range(rc.after, "hourly", left_out_zero=False).scale(rc.run_hours)
     if period == "run":
-        return "n/a" if rc.run_hours is None else rc.cost_per_run
-    if period == "job":  # one run when the usage file gives run hours, else a month
-        return rc.monthly_delta if rc.run_hours is None else rc.cost_per_run
-    if side == "delta":
-        return rc.hourly_delta if period == "hour" else rc.monthly_delta
+        return "n/a"
+    which: Any = "hourly" if period == "hour" else "monthly"
+    if period == "job" or side == "delta":  # a job without run hours: a month's delta
+        return delta_range(rc.before, rc.after, which, rc.unchanged, left_out_zero=False)
     sc = rc.after if side == "after" else rc.before
     if sc is None:
-        return Decimal(0) if s.doc(side) is None else None  # type: ignore[arg-type]
-    return sc.hourly if period == "hour" else sc.monthly
+        return ZERO_INTERVAL if s.doc(side) is None else AT_LEAST_ZERO  # type: ignore[arg-type]
+    return side_range(sc, which, left_out_zero=False)
 
 
 def _cost(params: Mapping[str, Any], ctx: CompileContext) -> Check:
@@ -248,17 +255,23 @@ def _cost(params: Mapping[str, Any], ctx: CompileContext) -> Check:
 
     def check(s: Subject) -> Verdict:
         value = cost_value(s, period, side)
-        ev: dict[str, Any] = {name: value, **ops.describe()}
+        ev: dict[str, Any] = {name: value if isinstance(value, str) else figure(value),
+                              **ops.describe()}
         if period in ("run", "job"):
             ev["run_hours"] = s.cost.run_hours
         if period == "job":
             ev["job_basis"] = (f"{s.cost.run_hours} run hours" if s.cost.run_hours is not None
                                else "a month: the usage file gives no run_hours")
-        if value == "n/a":
+        if isinstance(value, str):
             return True, ev  # not a job: no run hours in the usage file
-        if value is None:
-            return None, ev
-        return ops.holds(value), ev
+        result: bool | None = True
+        for op, expected in ops.tests:  # three-valued: a False decides
+            ok = interval_holds(op, value, expected)
+            if ok is False:
+                return False, ev
+            if ok is None:
+                result = None
+        return result, ev
     return check
 
 

@@ -7,14 +7,18 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
 
+from ..model import Interval
+
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|(\$?)\{([^{}]*)\}")
 
 
-def text(value: Any) -> str:
+def text(value: Any, unit: str = "") -> str:
     if value is None:
         return "(none)"
     if isinstance(value, Decimal):
         return format_money(value)
+    if isinstance(value, Interval):  # a figure known only as a range
+        return bounds_text(value, lambda v: unit + format_money(v))
     if isinstance(value, (list, tuple)):
         return ", ".join(text(v) for v in value)
     if isinstance(value, bool):
@@ -34,6 +38,16 @@ def format_money(value: Decimal) -> str:
 _PERIODS = (("/h", " per hour"), ("/month", " per month"))
 
 
+def bounds_text(value: Interval, show: Any) -> str:
+    """`at least $220.16`, `at most $14`, `between $1 and $2`, `unknown`."""
+    lo, hi = value.low, value.high
+    if lo is not None and hi is not None:
+        return show(lo) if lo == hi else f"between {show(lo)} and {show(hi)}"
+    if lo is not None:
+        return f"at least {show(lo)}"
+    return f"at most {show(hi)}" if hi is not None else "unknown"
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill placeholders; a value that is not known reads as words, never `$?`:
     `${x}/h` gives "an unknown amount per hour", `{n} GPUs` "an unknown number of GPUs"."""
@@ -47,7 +61,8 @@ def render(template: str, values: Mapping[str, Any]) -> str:
             continue
         value = values.get(name)
         if value is not None:
-            out.append(dollar + text(value))
+            out.append(text(value, dollar) if isinstance(value, Interval)
+                       else dollar + text(value))
             continue
         after = parts[i + 1][0] if i + 1 < len(parts) else ""
         if dollar:

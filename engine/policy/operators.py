@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
+from ..model import Interval
 from .regex_safety import UnsafeRegex, compile_safe, is_pattern
 
 
@@ -164,6 +165,28 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
              "does not contain the value"),
 )}
 NUMERIC = ("gt", "gte", "lt", "lte", "equals", "not_equals")
+
+
+def interval_holds(name: str, actual: Interval, expected: Any) -> bool | None:
+    """An operator test on a figure known only as an interval (a cost with an unknown
+    part): True or False when every value in it gives that answer, None when the
+    interval straddles the limit. An exact figure is tested as a plain number."""
+    if actual.is_exact:
+        return OPERATORS[name].test(actual.low, expected)
+    limit = to_number(expected)
+    if name not in NUMERIC:
+        return None
+    if limit is None or (name in ("equals", "not_equals") and isinstance(expected, str)):
+        return OPERATORS[name].test(Decimal(0), expected)  # the same for every number
+    return actual.test(name, limit)
+
+
+def figure(value: Interval | None) -> Decimal | Interval | None:
+    """Evidence for a figure: the number when exact, the interval when only bounds
+    are known, None when nothing bounds it."""
+    if value is None or (value.low is None and value.high is None):
+        return None
+    return value.low if value.is_exact else value
 
 
 class OperandError(ValueError):

@@ -11,7 +11,7 @@ import json
 from typing import Any, Iterable, Mapping
 
 from .. import __version__
-from ..model import Estimate, Finding, PricedComponent, ResourceCost, SideCost
+from ..model import Estimate, Finding, Interval, PricedComponent, ResourceCost, SideCost
 from .summary import money, quantity, totals
 
 CONTRACT_VERSION = "1"
@@ -144,6 +144,8 @@ def _jsonable(value: Any) -> Any:
 
     if isinstance(value, Decimal):
         return quantity(value)
+    if isinstance(value, Interval):  # a money figure known only as a range
+        return {"low": money(value.low), "high": money(value.high)}
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
