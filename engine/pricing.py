@@ -226,14 +226,13 @@ class _Pricer:
         if not priced:
             return SideCost(status="free", hourly=ZERO, monthly=ZERO, gpus=gpus,
                             gpus_known=gpus_known)
-        if "unpriced" in statuses:  # a missing price is never estimated, even in part
-            return SideCost(status="unpriced", hourly=None, monthly=None,
-                            components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
-                            reasons=reasons)
         known = [p for p in priced if p.status == "priced"]
-        status: CostStatus = ("unknown" if "unknown" in statuses
+        # A missing price is never estimated: the priced components are the known
+        # part, a lower bound, as for a size known only after apply.
+        status: CostStatus = ("unpriced" if "unpriced" in statuses
+                              else "unknown" if "unknown" in statuses
                               else "usage-needed" if "usage-needed" in statuses else "priced")
-        complete = "unknown" not in statuses
+        complete = not statuses & {"unknown", "unpriced"}
         if not known:  # nothing priced: unknown or depends on usage, never $0
             return SideCost(status=status, hourly=None, monthly=None, components=tuple(priced),
                             gpus=gpus, gpus_known=gpus_known, reasons=reasons, complete=complete)

@@ -52,9 +52,11 @@ def test_json_contract_shape(cli):
     assert doc["version"] == "1" and doc["currency"] == "USD"
     assert set(doc["catalog"]) >= {"version", "as_of"}
     for period in ("hourly", "monthly"):
-        assert set(doc["summary"][period]) == {"before", "after", "delta"}
+        assert set(doc["summary"][period]) == {
+            "before", "after", "delta", "before_low", "before_high", "after_low", "after_high",
+            "delta_low", "delta_high"}
         for value in doc["summary"][period].values():
-            Decimal(value)  # decimal strings, never floats
+            Decimal(value)  # decimal strings, never floats (all exact here: no null bound)
     assert set(doc["summary"]["gpus"]) == {"before", "after", "delta"}
     statuses = {"priced", "free", "unknown", "usage-needed", "unsupported", "unpriced"}
     for r in doc["resources"]:

@@ -13,6 +13,7 @@ from .estimate import add_common_input_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import Breakdown
+    from ..model import Interval
 
 _ALLOCATE_TEXT = {"even": "split evenly", "gpu-hours": "split by GPU-hours"}
 
@@ -56,20 +57,23 @@ def run(args: argparse.Namespace) -> int:
 def breakdown_document(b: "Breakdown", currency: str) -> dict[str, Any]:
     """JSON: groups rounded to 1e-6 $/h and cents a month, adding up to the totals."""
     from ..graph import rounded_rows
-    from ..report.summary import money
+    from ..report.summary import bounds, money
 
     rows = rounded_rows(b, Decimal("0.000001"), Decimal("0.01"))
+    total_h, total_m = _sum(r.hourly for r in rows), _sum(r.monthly for r in rows)
     return {
         "version": "1", "currency": currency, "state": b.state, "group_by": b.group_by,
         "allocate": b.allocate, "resources": b.resources,
-        "total": {"hourly": money(_sum(r.hourly for r in rows)),
-                  "monthly": money(_sum(r.monthly for r in rows))},
+        "total": {"hourly": money(total_h), "monthly": money(total_m),
+                  **bounds("hourly", _range(total_h, b.lower_bound)),
+                  **bounds("monthly", _range(total_m, b.lower_bound))},
         "groups": [{"group": r.group, "resources": r.resources, "gpus": r.gpus,
                     "unknown": r.unknown,
                     "hourly": {"own": money(r.own_hourly), "shared": money(r.shared_hourly),
-                               "total": money(r.hourly)},
+                               "total": money(r.hourly), **bounds("total", r.range("hourly"))},
                     "monthly": {"own": money(r.own_monthly), "shared": money(r.shared_monthly),
-                                "total": money(r.monthly)}} for r in rows],
+                                "total": money(r.monthly), **bounds("total", r.range("monthly"))}}
+                   for r in rows],
         "shares": [{"from": s.source, "to": s.target, "group": s.group,
                     "hourly": money(s.hourly), "monthly": money(s.monthly)} for s in b.shares],
         "unknown": list(b.unknown), "partial": list(b.partial),
@@ -79,7 +83,7 @@ def breakdown_document(b: "Breakdown", currency: str) -> dict[str, Any]:
 def render_table(b: "Breakdown", source: str, currency: str) -> str:
     """Table: $/h to 1e-4 and $/month to the cent, rows adding up to the total row."""
     from ..graph import rounded_rows
-    from ..report.table import grid
+    from ..report.table import amount_text, grid
 
     lines = [f"costwarden breakdown: {source} (state {b.state}, by {b.group_by}, "
              f"shared costs {_ALLOCATE_TEXT[b.allocate]})", ""]
@@ -88,12 +92,15 @@ def render_table(b: "Breakdown", source: str, currency: str) -> str:
         return "\n".join(lines) + "\n"
     rows = rounded_rows(b, Decimal("0.0001"), Decimal("0.01"))
     header = ("Group", "Resources", "GPUs", "$/h own", "$/h shared", "$/h", "$/month")
-    # "≥": some of the group's resources have an unknown cost (listed below)
+    # "≥": some cost of the group is unknown or known only in part (listed below)
     body = [(r.group, str(r.resources), str(r.gpus or ""), _h(r.own_hourly),
-             _h(r.shared_hourly) if r.shared_hourly else "", _at_least(r, _h(r.hourly)),
-             _at_least(r, _m(r.monthly))) for r in rows]
+             _h(r.shared_hourly) if r.shared_hourly else "",
+             amount_text(r.range("hourly"), _h), amount_text(r.range("monthly"), _m))
+            for r in rows]
+    total_h, total_m = _sum(r.hourly for r in rows), _sum(r.monthly for r in rows)
     body.append(("Total", str(b.resources), str(sum(r.gpus for r in rows) or ""), "", "",
-                 _h(_sum(r.hourly for r in rows)), _m(_sum(r.monthly for r in rows))))
+                 amount_text(_range(total_h, b.lower_bound), _h),
+                 amount_text(_range(total_m, b.lower_bound), _m)))
     table = grid(header, body, right=(1, 2, 3, 4, 5, 6))
     lines.extend(table[:-1])
     lines.append(table[1])  # a rule above the total
@@ -138,5 +145,7 @@ def _sum(values: Iterable[Decimal]) -> Decimal:
         return sum(values, Decimal(0))
 
 
-def _at_least(row: Any, text: str) -> str:
-    return f"≥{text}" if row.unknown else text
+def _range(value: Decimal, lower_bound: bool) -> "Interval":
+    from ..model import Interval
+
+    return Interval(value, None if lower_bound else value)

@@ -16,7 +16,7 @@ from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Literal, Sequence
 
 from ..errors import InputError
-from ..model import HOURS_PER_MONTH
+from ..model import HOURS_PER_MONTH, Interval
 from .build import CostGraph, GraphNode, State
 
 Allocation = Literal["even", "gpu-hours"]
@@ -90,6 +90,9 @@ class GroupRow:
     shared_monthly: Decimal
     gpus: int
     unknown: int  # resources whose cost is unknown (not in the figures)
+    # Some cost of the group is unknown or known only in part (its own, or a share
+    # of a shared resource it depends on): the figures are a lower bound.
+    lower_bound: bool = False
 
     @property
     def hourly(self) -> Decimal:
@@ -117,6 +120,11 @@ class Breakdown:
     shares: tuple[Share, ...]
     unknown: tuple[str, ...]  # resources whose cost in this state is unknown
     partial: tuple[str, ...]  # resources counted with a lower bound
+
+    @property
+    def lower_bound(self) -> bool:
+        """The total is a lower bound: some cost of the state is unknown or partial."""
+        return bool(self.unknown or self.partial)
 
 
 def parse_group_by(spec: str) -> str:
@@ -184,6 +192,7 @@ def breakdown(graph: CostGraph, group_by: str = "tag:team", *, state: State = "a
     counts: dict[str, int] = {}
     gpus: dict[str, int] = {}
     unknown_n: dict[str, int] = {}
+    open_groups: set[str] = set()  # groups whose figures are a lower bound
     unknown: list[str] = []
     partial: list[str] = []
     shares: list[Share] = []
@@ -200,6 +209,10 @@ def breakdown(graph: CostGraph, group_by: str = "tag:team", *, state: State = "a
             assert side is not None
             counts[key] = counts.get(key, 0) + 1
             gpus[key] = gpus.get(key, 0) + n.gpus(state)
+            if side.hourly is None or not side.complete:  # a lower bound: where does it go?
+                owed = _recipients(graph, nx.ancestors(graph.digraph, n.address), group,
+                                   shared) if n.address in shared else []
+                open_groups.update({group[t.address] for t in owed} or {key})
             if side.hourly is None:
                 unknown.append(n.address)
                 unknown_n[key] = unknown_n.get(key, 0) + 1
@@ -224,7 +237,7 @@ def breakdown(graph: CostGraph, group_by: str = "tag:team", *, state: State = "a
                 got_m[tg] += m
                 shares.append(Share(n.address, t.address, tg, h, m))
         rows = [GroupRow(k, counts[k], own_h[k], got_h[k], own_m[k], got_m[k], gpus[k],
-                         unknown_n.get(k, 0)) for k in counts]
+                         unknown_n.get(k, 0), k in open_groups) for k in counts]
         rows.sort(key=lambda r: (-r.hourly, r.group == UNTAGGED, r.group))
     return Breakdown(state=state, group_by=group_by, allocate=allocate, rows=tuple(rows),
                      hourly=total_h, monthly=total_m, resources=len(present),
@@ -288,6 +301,12 @@ class RoundedRow:
     own_monthly: Decimal
     shared_monthly: Decimal
     monthly: Decimal
+    lower_bound: bool = False  # see GroupRow.lower_bound
+
+    def range(self, which: str) -> Interval:
+        """Where the group's hourly or monthly cost lies."""
+        value: Decimal = getattr(self, which)
+        return Interval(value, None if self.lower_bound or self.unknown else value)
 
 
 def rounded_rows(b: Breakdown, hourly_q: Decimal = HOURLY_QUANTUM,
@@ -303,5 +322,5 @@ def rounded_rows(b: Breakdown, hourly_q: Decimal = HOURLY_QUANTUM,
         om = m if not r.shared_monthly else min(
             r.own_monthly.quantize(monthly_q, rounding=ROUND_HALF_EVEN), m)
         out.append(RoundedRow(r.group, r.resources, r.gpus, r.unknown, oh, h - oh, h,
-                              om, m - om, m))
+                              om, m - om, m, r.lower_bound))
     return tuple(out)

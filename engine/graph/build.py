@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from ..redact import shown_tags
-from ..model import Estimate, ResourceCost, SideCost
+from ..model import Estimate, Interval, ResourceCost, SideCost
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -59,11 +59,22 @@ class GraphNode:
         return self.cost.monthly_delta
 
     @property
+    def hourly_range(self) -> Interval:
+        return self.cost.hourly_range
+
+    @property
+    def monthly_range(self) -> Interval:
+        return self.cost.monthly_range
+
+    @property
     def sign(self) -> Sign:
-        d = self.cost.hourly_delta
-        if d is None:
-            return "unknown"
-        return "increase" if d > 0 else "decrease" if d < 0 else "unchanged"
+        """From where the Δ $/h lies: above zero, below zero, exactly zero, or unknown."""
+        d = self.cost.hourly_range
+        if d.low is not None and d.low > 0:
+            return "increase"
+        if d.high is not None and d.high < 0:
+            return "decrease"
+        return "unchanged" if d.is_exact else "unknown"
 
     def side(self, state: State) -> SideCost | None:
         return self.cost.after if state == "after" else self.cost.before

@@ -7,10 +7,11 @@ money as decimal strings, keys sorted when dumped.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any
 
 from .. import __version__
-from ..report.summary import money, totals
+from ..report.json_report import resource_money
+from ..report.summary import bounds, money, money_fields, totals
 from .allocate import shared_resources
 from .build import CostGraph, GraphNode
 from .flow import Flow, flows
@@ -27,15 +28,15 @@ def node_attributes(graph: CostGraph, n: GraphNode, flow: Flow | None,
         "changed": n.changed, "sign": n.sign, "partial": r.partial,
         "team": graph.team(n), "tags": None if tags_hidden(n) else dict(sorted(n.tags().items())),
         "shared": shared,
-        "hourly": {"before": _side(r.before, "hourly"), "after": _side(r.after, "hourly"),
-                   "delta": money(r.hourly_delta)},
-        "monthly": {"before": _side(r.before, "monthly"), "after": _side(r.after, "monthly"),
-                    "delta": money(r.monthly_delta)},
+        "hourly": resource_money(r, "hourly"),
+        "monthly": resource_money(r, "monthly"),
         "gpus": {"before": dict(sorted(r.before.gpus.items())) if r.before else {},
                  "after": dict(sorted(r.after.gpus.items())) if r.after else {}},
         "flow": None if flow is None else {
             "members": flow.members, "hourly_delta": money(flow.hourly_delta),
-            "monthly_delta": money(flow.monthly_delta), "unknown": flow.unknown},
+            "monthly_delta": money(flow.monthly_delta), "unknown": flow.unknown,
+            **bounds("hourly_delta", flow.hourly_range),
+            **bounds("monthly_delta", flow.monthly_range)},
     }
 
 
@@ -58,8 +59,7 @@ def node_link_document(graph: CostGraph) -> dict[str, Any]:
         "currency": est.currency,
         "input": {"path": est.changeset.source_path, "format": est.changeset.source_format},
         "team_key": graph.team_key,
-        "summary": {"hourly": _money3(t.hourly.before, t.hourly.after, t.hourly.delta),
-                    "monthly": _money3(t.monthly.before, t.monthly.after, t.monthly.delta),
+        "summary": {"hourly": money_fields(t.hourly), "monthly": money_fields(t.monthly),
                     "resources": len(graph.nodes)},
         "groups": {"modules": {(k or "(root)"): list(v) for k, v in graph.modules().items()},
                    "teams": {(k if k is not None else "(untagged)"): list(v)
@@ -77,10 +77,3 @@ def render_json(graph: CostGraph, *, indent: int | None = None) -> str:
     return json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=indent,
                       separators=seps) + "\n"
 
-
-def _side(side: Any, which: str) -> str | None:
-    return money(getattr(side, which)) if side is not None else None
-
-
-def _money3(before: Any, after: Any, delta: Any) -> Mapping[str, str | None]:
-    return {"before": money(before), "after": money(after), "delta": money(delta)}

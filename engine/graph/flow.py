@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Mapping
 
+from ..model import ZERO_INTERVAL, Interval
 from .build import CostGraph
 
 ZERO = Decimal(0)
@@ -26,6 +27,8 @@ class Flow:
     hourly_delta: Decimal  # sum of the known deltas
     monthly_delta: Decimal
     unknown: int  # members whose delta is unknown (left out of the sums)
+    hourly_range: Interval = ZERO_INTERVAL  # where the flow's deltas lie
+    monthly_range: Interval = ZERO_INTERVAL
 
     @property
     def complete(self) -> bool:
@@ -39,6 +42,8 @@ def flows(graph: CostGraph) -> Mapping[str, Flow]:
     monthly: dict[str, Decimal] = {}
     members: dict[str, int] = {}
     unknown: dict[str, int] = {}
+    r_hourly: dict[str, Interval] = {}
+    r_monthly: dict[str, Interval] = {}
     with localcontext() as ctx:
         ctx.prec = 80  # sums of many 28-digit figures stay exact
         for address in _postorder(children, graph):
@@ -47,15 +52,20 @@ def flows(graph: CostGraph) -> Mapping[str, Flow]:
             known = dh is not None and dm is not None
             h, m = (dh, dm) if known else (ZERO, ZERO)
             count, unk = 1, 0 if known else 1
+            rh, rm = n.hourly_range, n.monthly_range
             for child in children.get(address, ()):
                 h += hourly[child]
                 m += monthly[child]
+                rh += r_hourly[child]
+                rm += r_monthly[child]
                 count += members[child]
                 unk += unknown[child]
             hourly[address], monthly[address] = h, m  # type: ignore[assignment]
+            r_hourly[address], r_monthly[address] = rh, rm
             members[address], unknown[address] = count, unk
     return {n.address: Flow(n.address, members[n.address], hourly[n.address],
-                            monthly[n.address], unknown[n.address]) for n in graph.nodes}
+                            monthly[n.address], unknown[n.address], r_hourly[n.address],
+                            r_monthly[n.address]) for n in graph.nodes}
 
 
 def exclusive_dependents(graph: CostGraph, address: str) -> tuple[str, ...]:

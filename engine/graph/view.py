@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Literal
 
+from ..model import ZERO_INTERVAL, Interval
 from .build import CostGraph, GraphNode, Sign
 
 Kind = Literal["resource", "module", "more"]
@@ -28,6 +29,7 @@ class ViewNode:
     unknown: int  # resources whose delta is unknown
     first: int  # smallest estimate index among its resources (drawing order)
     node: GraphNode | None = None  # for kind == "resource"
+    hourly_range: Interval = ZERO_INTERVAL  # where the Δ $/h of its resources lies
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +53,16 @@ def select_view(graph: CostGraph, max_nodes: int | None = 50) -> View:
             member_of[n.address] = len(items)
             d = n.hourly_delta
             items.append(ViewNode("resource", n.address, n.module, n.sign, 1,
-                                  d if d is not None else ZERO, int(d is None), n.index, n))
+                                  d if d is not None else ZERO, int(d is None), n.index, n,
+                                  n.hourly_range))
         else:
             groups.setdefault(n.module, []).append(n)
     for module, members in groups.items():
         idx = len(items)
         known = [m.hourly_delta for m in members if m.hourly_delta is not None]
         items.append(ViewNode("module", module, module, "group", len(members),
-                              _sum(known), len(members) - len(known), members[0].index))
+                              _sum(known), len(members) - len(known), members[0].index,
+                              hourly_range=_sum_ranges(m.hourly_range for m in members)))
         for m in members:
             member_of[m.address] = idx
     keep = list(range(len(items)))
@@ -69,7 +73,8 @@ def select_view(graph: CostGraph, max_nodes: int | None = 50) -> View:
         dropped = [items[i] for i in ranked[len(keep):]]
         more = ViewNode("more", "", "", "more", sum(v.count for v in dropped),
                         _sum(v.hourly_delta for v in dropped), sum(v.unknown for v in dropped),
-                        len(graph.nodes))
+                        len(graph.nodes),
+                        hourly_range=_sum_ranges(v.hourly_range for v in dropped))
     keep.sort(key=lambda i: items[i].first)
     new_index = {old: new for new, old in enumerate(keep)}
     nodes = [items[i] for i in keep] + ([more] if more else [])
@@ -96,3 +101,9 @@ def _sum(values) -> Decimal:  # type: ignore[no-untyped-def]
     with localcontext() as ctx:
         ctx.prec = 80
         return sum(values, ZERO)
+
+
+def _sum_ranges(values) -> Interval:  # type: ignore[no-untyped-def]
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return sum(values, ZERO_INTERVAL)

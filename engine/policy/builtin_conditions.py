@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from .conditions import (SIDE_SCHEMA, Check, CompileContext, ConditionType, Verdict, ops_schema,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import delta_text, gpu_cell
+from .table import gpu_cell, range_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, GraphNode
@@ -44,7 +44,7 @@ def dot(graph: "CostGraph", *, name: str = "costwarden") -> str:
 
 
 def _node(n: "GraphNode") -> str:
-    delta = delta_text(n.hourly_delta, n.cost.partial)
+    delta = range_text(n.hourly_range)
     label = f"{n.address}\n{n.action}  Δ {delta} $/h"
     gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":

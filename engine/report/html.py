@@ -13,8 +13,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .json_report import finding_document, resource_document
-from .summary import money, totals
-from .table import delta_text, gpu_cell, hourly, monthly, signed
+from .summary import bounds, money, money_fields, totals
+from .table import amount_text, gpu_cell, monthly, range_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -58,7 +58,9 @@ def html_document(graph: "CostGraph", findings: Iterable["Finding"] = (),
                           tags=None if tags_hidden(n) else dict(sorted(n.tags().items())),
                           flow={"members": flow.members, "unknown": flow.unknown,
                                 "hourly_delta": money(flow.hourly_delta),
-                                "monthly_delta": money(flow.monthly_delta)})
+                                "monthly_delta": money(flow.monthly_delta),
+                                **bounds("hourly_delta", flow.hourly_range),
+                                **bounds("monthly_delta", flow.monthly_range)})
             item["detail"] = detail
         elif v.kind == "module":
             unchanged = [a for a in members[v.module] if not graph.node(a).changed]
@@ -70,11 +72,7 @@ def html_document(graph: "CostGraph", findings: Iterable["Finding"] = (),
     return {
         "title": f"costwarden: {cs.source_path}",
         "currency": graph.estimate.currency,
-        "summary": {"hourly": {"before": money(t.hourly.before), "after": money(t.hourly.after),
-                               "delta": money(t.hourly.delta)},
-                    "monthly": {"before": money(t.monthly.before),
-                                "after": money(t.monthly.after),
-                                "delta": money(t.monthly.delta)}},
+        "summary": {"hourly": money_fields(t.hourly), "monthly": money_fields(t.monthly)},
         "nodes": nodes, "edges": [list(e) for e in view.edges],
         "total": view.total, "hidden": view.hidden,
         "findings": by_address.get(None, []),
@@ -86,6 +84,11 @@ def render_html(graph: "CostGraph", findings: Iterable["Finding"] = (), *,
     doc = html_document(graph, findings, max_nodes)
     t = totals(graph.estimate)
     esc = html.escape
+    h_before, h_after = amount_text(t.hourly.before_range), amount_text(t.hourly.after_range)
+    h_delta = range_text(t.hourly.delta_range)
+    m_before = amount_text(t.monthly.before_range, monthly)
+    m_after = amount_text(t.monthly.after_range, monthly)
+    m_delta = range_text(t.monthly.delta_range, monthly)
     shown = f"{len(doc['nodes'])} nodes for {doc['total']} resources"
     if doc["hidden"]:
         shown += f", {doc['hidden']} folded into “more”"
@@ -103,9 +106,9 @@ def render_html(graph: "CostGraph", findings: Iterable["Finding"] = (), *,
 <body>
 <header>
 <h1>{esc(doc["title"])}</h1>
-<div class="totals"><span>$/h {hourly(t.hourly.before)} → {hourly(t.hourly.after)}
-(Δ {signed(t.hourly.delta)})</span><span>$/month {monthly(t.monthly.before)} →
-{monthly(t.monthly.after)} (Δ {signed(t.monthly.delta, monthly)})</span>
+<div class="totals"><span>$/h {h_before} → {h_after}
+(Δ {h_delta})</span><span>$/month {m_before} →
+{m_after} (Δ {m_delta})</span>
 <span>{esc(doc["currency"])}</span><span>{esc(shown)}</span></div>
 <div class="legend">Δ $/h:{legend}</div>
 </header>
@@ -130,10 +133,10 @@ def _subtitle(v: "ViewNode") -> str:
     if v.kind == "module":
         return f"{v.count} unchanged resource" + ("" if v.count == 1 else "s")
     if v.kind == "more":
-        text = f"Δ {signed(v.hourly_delta)} $/h"
+        text = f"Δ {range_text(v.hourly_range)} $/h"
         return text + (f", {v.unknown} unknown" if v.unknown else "")
     n = v.node
     assert n is not None
-    text = f"{n.action}  Δ {delta_text(n.hourly_delta, n.cost.partial)} $/h"
+    text = f"{n.action}  Δ {range_text(n.hourly_range)} $/h"
     gpus = gpu_cell(n.cost)
     return text + (f"  {gpus} GPU" if gpus and gpus != "?" else "")

@@ -11,8 +11,8 @@ import json
 from typing import Any, Iterable, Mapping
 
 from .. import __version__
-from ..model import Estimate, Finding, Interval, PricedComponent, ResourceCost, SideCost
-from .summary import money, quantity, totals
+from ..model import Estimate, Finding, Interval, PricedComponent, ResourceCost, SideCost, side_range
+from .summary import bounds, money, money_fields, quantity, totals
 
 CONTRACT_VERSION = "1"
 
@@ -33,10 +33,8 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                   "errored": cs.errored, "complete": cs.complete, "targeted": cs.targeted,
                   "warnings": list(cs.warnings)},
         "summary": {
-            "hourly": {"before": money(t.hourly.before), "after": money(t.hourly.after),
-                       "delta": money(t.hourly.delta)},
-            "monthly": {"before": money(t.monthly.before), "after": money(t.monthly.after),
-                        "delta": money(t.monthly.delta)},
+            "hourly": money_fields(t.hourly),
+            "monthly": money_fields(t.monthly),
             "gpus": {"before": t.gpus_before, "after": t.gpus_after, "delta": t.gpus_delta},
             "resources": len(estimate.resources),
             "by_status": t.by_status,
@@ -65,10 +63,8 @@ def resource_document(r: ResourceCost,
         "action": c.action,
         "status": r.status,
         "partial": r.partial,
-        "hourly": {"before": _side_money(r.before, "hourly"),
-                   "after": _side_money(r.after, "hourly"), "delta": money(r.hourly_delta)},
-        "monthly": {"before": _side_money(r.before, "monthly"),
-                    "after": _side_money(r.after, "monthly"), "delta": money(r.monthly_delta)},
+        "hourly": resource_money(r, "hourly"),
+        "monthly": resource_money(r, "monthly"),
         "gpus": {"before": dict(sorted(r.before.gpus.items())) if r.before else {},
                  "after": dict(sorted(r.after.gpus.items())) if r.after else {}},
         "run_hours": quantity(r.run_hours),
@@ -78,6 +74,16 @@ def resource_document(r: ResourceCost,
                        *_components("after", r.after, shared)],
         "location": str(c.source) if c.source else None,
     }
+
+
+def resource_money(r: ResourceCost, which: str) -> dict[str, Any]:
+    """before/after/delta of one resource (known parts) with the bounds of each."""
+    delta = r.hourly_delta if which == "hourly" else r.monthly_delta
+    delta_range = r.hourly_range if which == "hourly" else r.monthly_range
+    return {"before": _side_money(r.before, which), "after": _side_money(r.after, which),
+            "delta": money(delta), **bounds("before", side_range(r.before, which)),  # type: ignore[arg-type]
+            **bounds("after", side_range(r.after, which)),  # type: ignore[arg-type]
+            **bounds("delta", delta_range)}
 
 
 def _components(label: str, side: SideCost | None,

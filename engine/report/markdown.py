@@ -19,7 +19,8 @@ from typing import Any, Sequence
 from ..model import Estimate, Finding, ResourceCost
 from .sarif import ordered, target
 from .summary import totals
-from .table import before_after, first_reason, gpu_cell, signed, hourly, monthly
+from .table import (amount_text, before_after, first_reason, gpu_cell, hourly, interval_text,
+                    monthly, range_text, signed)
 
 GITHUB_LIMIT = 65_536
 MOVERS = 10
@@ -103,11 +104,13 @@ def _size(lines: Sequence[str]) -> int:
 
 
 def _headline(estimate: Estimate, t: Any, result: Any, key: str | None) -> list[str]:
-    d_h, d_m = t.hourly.delta, t.monthly.delta
+    d_h, d_m = t.hourly.delta_range, t.monthly.delta_range
     lines = [marker(key), f"## 💰 costwarden: {_money(d_h, hourly)}/h "
                           f"({_money(d_m, monthly)}/month)", ""]
     parts = [f"**Δ {_money(d_h, hourly)}/h** · **Δ {_money(d_m, monthly)}/month**",
-             f"{hourly(t.hourly.before)} → {hourly(t.hourly.after)} $/h"]
+             f"{amount_text(t.hourly.before_range)} → {amount_text(t.hourly.after_range)} $/h"]
+    if d_h.low is None and d_h.high is None and t.hourly.delta:
+        parts.insert(1, f"known part {_dollar(signed(t.hourly.delta))}/h")
     gpus = {m: n for m, n in t.gpus_delta.items() if n}
     if gpus:
         parts.append("GPUs " + ", ".join(f"{n:+d} × {esc(m)}" for m, n in gpus.items()))
@@ -130,15 +133,19 @@ def _headline(estimate: Estimate, t: Any, result: Any, key: str | None) -> list[
 
 
 def _money(value: Any, fmt: Any) -> str:
-    text = signed(value, fmt)
-    return text if text == "?" else ("-$" + text[1:] if text.startswith("-") else
-                                     "+$" + text[1:] if text.startswith("+") else "$" + text)
+    """A signed interval with dollar signs: `+$1.20`, `≥+$220.16`, `≤-$3.00`, `?`."""
+    return interval_text(value, lambda v: _dollar(signed(v, fmt)))
+
+
+def _dollar(text: str) -> str:
+    return "-$" + text[1:] if text.startswith("-") else \
+        "+$" + text[1:] if text.startswith("+") else "$" + text
 
 
 def _row(r: ResourceCost) -> str:
     return (f"| {code(r.address)} | {_ACTION.get(r.change.action, r.change.action)} | "
-            f"{esc(before_after(r))} | {esc(signed(r.hourly_delta))} | "
-            f"{esc(signed(r.monthly_delta, monthly))} | {esc(gpu_cell(r))} |")
+            f"{esc(before_after(r))} | {esc(range_text(r.hourly_range))} | "
+            f"{esc(range_text(r.monthly_range, monthly))} | {esc(gpu_cell(r))} |")
 
 
 _TABLE_HEAD = ("| Resource | Action | $/h before → after | Δ $/h | Δ $/month | GPUs |",

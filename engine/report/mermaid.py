@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .table import delta_text, gpu_cell, signed
+from .table import gpu_cell, range_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import CostGraph, ViewNode
@@ -70,7 +70,7 @@ def _node_id(v: "ViewNode", i: int) -> str:
 
 def _shape(v: "ViewNode") -> str:
     if v.kind == "more":
-        text = f"+{v.count} more resources<br/>Δ {escape(signed(v.hourly_delta))} $/h"
+        text = f"+{v.count} more resources<br/>Δ {escape(range_text(v.hourly_range))} $/h"
         if v.unknown:
             text += f"<br/>{v.unknown} unknown"
         return f'(["{text}"]):::more'
@@ -82,7 +82,7 @@ def _shape(v: "ViewNode") -> str:
     assert n is not None
     mark = ACTION_MARK.get(n.action, "")
     head = escape(f"{mark} {_short(n.address)}".strip())
-    delta = delta_text(n.hourly_delta, n.cost.partial)
+    delta = range_text(n.hourly_range)
     text = f"{head}<br/>Δ {escape(delta)} $/h"
     gpus = gpu_cell(n.cost)
     if gpus and gpus != "?":

@@ -1,11 +1,12 @@
 """Totals of an Estimate, shared by every renderer.
 
-`before`/`after` add up the sides whose cost is known; `delta` adds up the
-resources whose delta is known (both sides known, or one side absent). A
-resource with an unknown or unpriced side is left out of the delta, and one
-known only in part (a created resource with a size known after apply) counts
-with its known part; both are listed in `incomplete`, so an unknown never shows
-as a saving.
+Every total is an `Interval` (`Money.*_range`): exact figures are both ends, a
+resource known only in part (a size known after apply, a component without a
+price) counts from its known part up, an unknown created resource as
+[0, +inf), an unknown deleted one as (-inf, 0]. `before`/`after`/`delta` are
+the sums of the known parts (the contract's point figures). Resources left out
+of a figure or counted only in part are listed in `incomplete`, so an unknown
+never shows as a saving.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import lru_cache
+from typing import Any
 
-from ..model import Estimate, ResourceCost
+from ..model import ZERO_INTERVAL, Estimate, Interval, ResourceCost, side_range
 
 ZERO = Decimal(0)
 _MICRO = Decimal("0.000001")
@@ -23,9 +25,12 @@ _MICRO = Decimal("0.000001")
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    before: Decimal
+    before: Decimal  # sums of the known parts
     after: Decimal
     delta: Decimal
+    before_range: Interval = ZERO_INTERVAL  # where the true figures lie
+    after_range: Interval = ZERO_INTERVAL
+    delta_range: Interval = ZERO_INTERVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,7 @@ class Totals:
 
 def totals(estimate: Estimate) -> Totals:
     hb = ha = hd = mb = ma = md = ZERO
+    rhb = rha = rhd = rmb = rma = rmd = ZERO_INTERVAL
     gpus_before: Counter[str] = Counter()
     gpus_after: Counter[str] = Counter()
     incomplete = []
@@ -56,15 +62,21 @@ def totals(estimate: Estimate) -> Totals:
             if r.before.hourly is not None:
                 hb += r.before.hourly
                 mb += r.before.monthly or ZERO
+            rhb += side_range(r.before, "hourly")
+            rmb += side_range(r.before, "monthly")
             gpus_before.update(r.before.gpus)
         if r.after is not None:
             if r.after.hourly is not None:
                 ha += r.after.hourly
                 ma += r.after.monthly or ZERO
+            rha += side_range(r.after, "hourly")
+            rma += side_range(r.after, "monthly")
             gpus_after.update(r.after.gpus)
         if any(s is not None and not s.gpus_known for s in (r.before, r.after)) \
                 and r.status not in ("unsupported",):
             gpus_unknown.append(r)
+        rhd += r.hourly_range
+        rmd += r.monthly_range
         dh, dm = r.hourly_delta, r.monthly_delta
         if dh is None or dm is None:
             incomplete.append(r)
@@ -74,11 +86,23 @@ def totals(estimate: Estimate) -> Totals:
         hd += dh
         md += dm
     return Totals(
-        hourly=Money(hb, ha, hd), monthly=Money(mb, ma, md),
+        hourly=Money(hb, ha, hd, rhb, rha, rhd), monthly=Money(mb, ma, md, rmb, rma, rmd),
         gpus_before=dict(sorted(gpus_before.items())), gpus_after=dict(sorted(gpus_after.items())),
         by_status=dict(sorted(Counter(r.status for r in estimate.resources).items())),
         by_action=dict(sorted(Counter(r.change.action for r in estimate.resources).items())),
         incomplete=tuple(incomplete), gpus_unknown=tuple(gpus_unknown))
+
+
+def bounds(name: str, interval: Interval) -> dict[str, Any]:
+    """The JSON form of an interval: `NAME_low`/`NAME_high`, null for an unbounded end."""
+    return {f"{name}_low": money(interval.low), f"{name}_high": money(interval.high)}
+
+
+def money_fields(m: Money) -> dict[str, Any]:
+    """before/after/delta and their bounds, as the JSON contract writes a summary."""
+    return {"before": money(m.before), "after": money(m.after), "delta": money(m.delta),
+            **bounds("before", m.before_range), **bounds("after", m.after_range),
+            **bounds("delta", m.delta_range)}
 
 
 @lru_cache(maxsize=4096)  # large plans repeat the same few prices many times

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from ..model import Estimate, ResourceCost
+from ..model import Estimate, Interval, ResourceCost, side_range
 from .summary import totals
 
 _ACTION_MARK = {"create": "+ create", "delete": "- delete", "update": "~ update",
@@ -32,25 +32,27 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
     lines.append("")
     header = ("Resource", "Action", "$/h before → after", "Δ $/h", "Δ $/month", "GPUs")
     body = [(_label(r), _ACTION_MARK.get(r.change.action, r.change.action), before_after(r),
-             signed(r.hourly_delta), signed(r.monthly_delta, monthly), gpu_cell(r))
+             range_text(r.hourly_range), range_text(r.monthly_range, monthly), gpu_cell(r))
             for r in priced_rows]
     if body:
         lines.extend(grid(header, body, right=(2, 3, 4)))
     else:
         lines.append("No priced resources in this change.")
     lines.append("")
-    lines.append(f"Hourly:  {hourly(t.hourly.before)} → {hourly(t.hourly.after)} $/h   "
-                 f"Δ {signed(t.hourly.delta)} $/h")
-    lines.append(f"Monthly: {monthly(t.monthly.before)} → {monthly(t.monthly.after)} $/month   "
-                 f"Δ {signed(t.monthly.delta, monthly)} $/month "
-                 "(730 h unless usage says otherwise)")
+    lines.append(f"Hourly:  {amount_text(t.hourly.before_range)} → "
+                 f"{amount_text(t.hourly.after_range)} $/h   "
+                 f"Δ {range_text(t.hourly.delta_range)} $/h{known_part(t.hourly)}")
+    lines.append(f"Monthly: {amount_text(t.monthly.before_range, monthly)} → "
+                 f"{amount_text(t.monthly.after_range, monthly)} $/month   "
+                 f"Δ {range_text(t.monthly.delta_range, monthly)} $/month"
+                 f"{known_part(t.monthly, monthly)} (730 h unless usage says otherwise)")
     gpu_delta = {m: d for m, d in t.gpus_delta.items() if d}
     if gpu_delta:
         lines.append("GPUs:    " + ", ".join(f"{d:+d} × {m}" for m, d in gpu_delta.items()))
     runs = [r for r in estimate.resources if r.cost_per_run is not None]
     for r in runs:
-        lines.append(f"Per run: {r.address}: {monthly(r.cost_per_run)} $ "
-                     f"({hourly(r.after.hourly)} $/h × {r.run_hours} h)")  # type: ignore[union-attr]
+        lines.append(f"Per run: {r.address}: {amount_text(r.cost_per_run_range, monthly)} $ "  # type: ignore[arg-type]
+                     f"({amount_text(side_range(r.after, 'hourly'))} $/h × {r.run_hours} h)")
     counts = ", ".join(f"{n} {s}" for s, n in t.by_status.items())
     lines.append(f"Resources: {len(estimate.resources)} ({counts})")
     if t.incomplete:
@@ -81,8 +83,7 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
 
 
 def _moves(r: ResourceCost) -> bool:
-    d = r.hourly_delta
-    return d is None or d != 0
+    return r.hourly_range != Interval.exact(Decimal(0))
 
 
 def _label(r: ResourceCost) -> str:
@@ -119,11 +120,34 @@ def signed(value: Decimal | None, fmt=hourly) -> str:  # type: ignore[no-untyped
     return text if text.startswith("-") else f"+{text}"
 
 
-def delta_text(value: Decimal | None, partial: bool = False) -> str:
-    """Signed $/h change, `?` when unknown, `≥` when only a lower bound is known."""
-    if value is None:
-        return "?"
-    return ("≥" if partial else "") + signed(value)
+def range_text(value: Interval, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
+    """A signed change: `+1.20`, `≥+220.16` (a lower bound), `≤-3.00` (an upper bound),
+    `+1.00…+2.00`, or `?` when nothing bounds it."""
+    return interval_text(value, lambda v: signed(v, fmt))
+
+
+def amount_text(value: Interval, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
+    """A cost (unsigned) with the same marks as `range_text`."""
+    return interval_text(value, fmt)
+
+
+def interval_text(value: Interval, show) -> str:  # type: ignore[no-untyped-def]
+    """An interval in words, each end shown by `show`."""
+    lo, hi = value.low, value.high
+    if lo is not None and hi is not None:
+        return show(lo) if lo == hi else f"{show(lo)}…{show(hi)}"
+    if lo is not None:
+        return "≥" + show(lo)
+    if hi is not None:
+        return "≤" + show(hi)
+    return "?"
+
+
+def known_part(m, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
+    """`(known part +X)` when nothing bounds a total but some of it is known."""
+    r = m.delta_range
+    return f" (known part {signed(m.delta, fmt)})" if r.low is None and r.high is None \
+        and m.delta else ""
 
 
 def gpu_cell(r: ResourceCost) -> str:

@@ -21,6 +21,7 @@ from policy_helpers import change, cost, side
 
 REPO = Path(__file__).resolve().parents[2]
 SPEND = REPO / "policies" / "spend.yaml"
+P5_WEST = REPO / "tests" / "report" / "data" / "p5-us-west-2" / "plan.json"
 D = Decimal
 
 PACK = """\
@@ -141,6 +142,16 @@ def test_unknown_fail_no_longer_blocks_a_small_change_beside_an_unpriced_deletio
     hourly = next(f for f in passes if f["policy_id"] == "change-hourly-limit")
     assert hourly["outcome"] == "pass"
     assert hourly["evidence"]["delta_hourly_cost"] == {"low": None, "high": "14.407125"}
+
+
+def test_a_lower_bound_above_the_monthly_limit_fails(cli) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(cli("check", P5_WEST, "--format", "json").out)
+    by = {f["policy_id"]: f for f in doc["findings"] if f["address"] is None}
+    assert by["change-monthly-limit"]["outcome"] == "fail"  # ≥ $160,716.80 > $150,000
+    assert by["change-hourly-limit"]["outcome"] == "unknown"  # ≥ $220.16 straddles $250
+    assert by["change-hourly-limit"]["message"] == (
+        "the change adds at least $220.16/h (from $0/h to at least $220.16/h); "
+        "the limit is $250/h")
 
 
 def test_groups_are_judged_on_their_own_intervals(pack: Path) -> None:

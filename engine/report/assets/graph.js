@@ -24,6 +24,24 @@
     return (v.charAt(0) === "-" || Number(v) === 0) ? v : "+" + v;
   }
 
+  // where a figure lies: "+1.20", "\u2265+220.16" (lower bound), "\u2264-3.00" (upper bound), "?"
+  function bounded(lo, hi, show) {
+    if (lo === undefined && hi === undefined) { return null; }  // an older document
+    if (lo !== null && hi !== null) { return lo === hi ? show(lo) : show(lo) + "\u2026" + show(hi); }
+    if (lo !== null) { return "\u2265" + show(lo); }
+    if (hi !== null) { return "\u2264" + show(hi); }
+    return "?";
+  }
+  function plain(v) { return v; }
+  function side(m, s) {
+    var b = bounded(m[s + "_low"], m[s + "_high"], plain);
+    return b === null || m[s] === null ? m[s] : b;  // null: absent or nothing known
+  }
+  function delta(m, key) {
+    var b = bounded(m[key + "_low"], m[key + "_high"], signed);
+    return b === null ? signed(m[key]) : b;
+  }
+
   // depth = longest chain of dependencies below a node (cycles cut where met)
   var deps = nodes.map(function () { return []; });
   var users = nodes.map(function () { return []; });
@@ -151,12 +169,12 @@
     panel.appendChild(el("h3", {}, "Cost (" + data.currency + ")"));
     var money = el("table", { "class": "money" });
     head(money, ["", "before", "after", "\u0394"]);
-    row(money, ["$/h", d.hourly.before, d.hourly.after, signed(d.hourly.delta)], [1, 2, 3]);
-    row(money, ["$/month", d.monthly.before, d.monthly.after, signed(d.monthly.delta)], [1, 2, 3]);
+    row(money, ["$/h", side(d.hourly, "before"), side(d.hourly, "after"), delta(d.hourly, "delta")], [1, 2, 3]);
+    row(money, ["$/month", side(d.monthly, "before"), side(d.monthly, "after"), delta(d.monthly, "delta")], [1, 2, 3]);
     panel.appendChild(money);
     if (d.flow && d.flow.members > 1) {
       panel.appendChild(el("p", {}, "With the " + (d.flow.members - 1) + " resource(s) that exist only because of it: \u0394 " +
-        signed(d.flow.hourly_delta) + " $/h, " + signed(d.flow.monthly_delta) + " $/month" +
+        delta(d.flow, "hourly_delta") + " $/h, " + delta(d.flow, "monthly_delta") + " $/month" +
         (d.flow.unknown ? " (" + d.flow.unknown + " unknown)" : "")));
     }
     var gpus = [];
