@@ -133,7 +133,7 @@ def test_base_diff_through_the_cli() -> None:
     assert "-12 A10G, +12 L40S" in lines["aws_eks_node_group.inference"]
     assert "- delete" in lines["aws_sagemaker_notebook_instance.alice"]
     assert "~ update" in lines["aws_ebs_volume.feature_cache"]
-    assert "Δ +14.41 $/h" in result.out
+    assert "Δ ≤+14.41 $/h" in result.out  # the unpriced deleted notebook: (−∞, 0]
 
 
 def test_base_must_be_a_tf_directory(tmp_path: Path) -> None:

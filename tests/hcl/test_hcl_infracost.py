@@ -194,7 +194,7 @@ def _gpu_rows(corpus: Path, tmp: Path) -> list[str]:
             gpus = ", ".join(f"{n} × {m}" for m, n in sorted(side.gpus.items()))
             note = gpus or "no GPU (accelerator or CPU)"
         else:
-            assert side.hourly is None and side.reasons, t
+            assert (side.hourly is None or not side.complete) and side.reasons, t  # known part: a lower bound
             figure, note = "unpriced", side.reasons[0]
         rows.append(f"| `{t}` | {', '.join(sorted(found[t]))} | {r.status} | {figure} | "
                     f"{note} |")
