@@ -16,7 +16,6 @@ run on RE2 (linear time; Terraform's own regex syntax). What is refused raises
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import ipaddress
 import json
@@ -27,6 +26,9 @@ from typing import Any, Callable
 from engine.sources.hcl.values import (
     MAX_INT_BITS, UNKNOWN, Budget, EvalError, Refused, equal, has_unknown, json_dumps,
     key_string, norm_number, to_bool, to_number, to_string, type_name,
+)
+from engine.sources.hcl.text_functions import (
+    _format, _formatlist, _indent, _join, _regex, _regexall, _replace, _substr, as_list,
 )
 
 def call(name: str, args: list[Any], budget: Budget | None = None) -> Any:
@@ -56,10 +58,6 @@ def call(name: str, args: list[Any], budget: Budget | None = None) -> Any:
         raise EvalError(f"{name}(): {exc}") from exc
 
 
-def _list(v: Any, fn: str) -> list[Any]:
-    if isinstance(v, list):
-        return v
-    raise EvalError(f"{fn}(): a list is required, got {type_name(v)}")
 
 
 def _map(v: Any, fn: str) -> dict[str, Any]:
@@ -93,7 +91,7 @@ def _unique(items: list[Any]) -> list[Any]:
 
 
 def _keys(items: Any, fn: str) -> set[Any]:
-    return {_hkey(x) for x in _list(items, fn)}
+    return {_hkey(x) for x in as_list(items, fn)}
 
 
 def _set(items: list[Any]) -> list[Any]:
@@ -115,7 +113,7 @@ def _merge(*maps: Any) -> Any:
 def _concat(*lists: Any) -> list[Any]:
     out: list[Any] = []
     for x in lists:
-        out.extend(_list(x, "concat"))
+        out.extend(as_list(x, "concat"))
     return out
 
 
@@ -142,7 +140,7 @@ def _coalescelist(*args: Any) -> Any:
     for a in args:
         if a is UNKNOWN:
             return UNKNOWN
-        if _list(a, "coalescelist"):
+        if as_list(a, "coalescelist"):
             return a
     raise EvalError("coalescelist(): no non-empty list")
 
@@ -156,7 +154,7 @@ def _length(v: Any) -> int:
 
 
 def _element(lst: Any, i: Any) -> Any:
-    lst = _list(lst, "element")
+    lst = as_list(lst, "element")
     if not lst:
         raise EvalError("element(): the list is empty")
     return lst[int(to_number(i)) % len(lst)]
@@ -180,86 +178,7 @@ def _flatten(budget: Budget, v: Any) -> Any:
         budget.want_items(len(out), "flatten()")
         return True
 
-    return out if walk(_list(v, "flatten"), 0) else UNKNOWN
-
-
-_FORMAT_SPEC = re.compile(r"%(\[\d+\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([vsdqftbeEgGxXo%])")
-
-
-@functools.lru_cache(maxsize=512)
-def _format_specs(fmt: str) -> tuple[tuple[tuple[Any, ...], ...], str]:
-    """(text before, explicit argument index, verb, align, width, python spec, precision)
-    for each verb of a format string, and the text after the last one."""
-    specs, i = [], 0
-    for m in _FORMAT_SPEC.finditer(fmt):
-        flags, width, prec = m.group(2), m.group(3) or "", m.group(4)
-        align = "<" if "-" in flags else ">"
-        sign = "+" if "+" in flags else ""
-        zero = "0" in flags and "-" not in flags and bool(width)
-        pyspec = (sign + "0" + width) if zero else (align + sign + width)
-        index = int(m.group(1)[1:-1]) - 1 if m.group(1) else None
-        specs.append((fmt[i:m.start()], index, m.group(5), align, width, pyspec, prec))
-        i = m.end()
-    return tuple(specs), fmt[i:]
-
-
-def _format(budget: Budget, fmt: Any, *args: Any) -> str:
-    out, ai = [], 0
-    specs, tail = _format_specs(to_string(fmt))
-    size = len(fmt)
-    for before, index, verb, align, width, pyspec, prec in specs:
-        size += int(width or 0) + int(prec or 0)
-        budget.want_string(size, "format()")
-        out.append(before)
-        if verb == "%":
-            out.append("%")
-            continue
-        if index is not None:
-            ai = index
-        if ai >= len(args):
-            raise EvalError("format(): not enough arguments")
-        a = args[ai]
-        ai += 1
-        if verb in "vs":
-            text = json_dumps(a) if isinstance(a, (list, dict)) else to_string(a)
-            out.append(format(text, align + width))
-        elif verb == "q":
-            out.append(json.dumps(to_string(a)))
-        elif verb == "d":
-            out.append(format(int(to_number(a)), pyspec + "d"))
-        elif verb in "feEgG":
-            p = f".{prec}" if prec is not None else (".6" if verb in "feE" else "")
-            out.append(format(float(to_number(a)), pyspec + p + verb))
-        elif verb == "t":
-            out.append(to_string(to_bool(a)))
-        else:
-            out.append(format(int(to_number(a)), pyspec + {"b": "b", "o": "o"}.get(verb, verb)))
-        size += len(out[-1])
-        budget.want_string(size, "format()")
-    out.append(tail)
-    return "".join(out)
-
-
-def _formatlist(budget: Budget, fmt: Any, *lists: Any) -> list[str]:
-    out, total = [], 0
-    for xs in zip(*lists):
-        out.append(_format(budget, fmt, *xs))
-        total += len(out[-1])
-        budget.want_string(total, "formatlist() (all strings)")
-    return out
-
-
-def _indent(budget: Budget, n: Any, s: Any) -> str:
-    s, width = to_string(s), int(to_number(n))
-    budget.want_string(len(s) + max(width, 0) * s.count("\n"), "indent()")
-    return s.replace("\n", "\n" + " " * width)
-
-
-def _join(budget: Budget, sep: Any, *lists: Any) -> str:
-    sep = to_string(sep)
-    parts = [to_string(x) for lst in lists for x in _list(lst, "join")]
-    budget.want_string(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), "join()")
-    return sep.join(parts)
+    return out if walk(as_list(v, "flatten"), 0) else UNKNOWN
 
 
 def _pow(x: Any, y: Any) -> Any:
@@ -275,89 +194,8 @@ def _pow(x: Any, y: Any) -> Any:
     return norm_number(float(a) ** float(b))
 
 
-@functools.lru_cache(maxsize=256)
-def _regex_pattern(p: Any) -> Any:
-    """An RE2 pattern (the syntax Terraform's regex functions use): linear-time
-    matching. A pattern RE2 refuses (back-references, lookaround) is refused."""
-    if not isinstance(p, str):
-        raise EvalError(f"a pattern must be a string, got {type_name(p)}")
-    from engine.policy.regex_safety import UnsafeRegex, compile_safe
-
-    try:
-        return compile_safe(p)
-    except UnsafeRegex as exc:
-        raise Refused(f"regular expression {p[:80]!r} is not valid RE2: {exc}") from None
-
-
-def _regex(pattern: str, s: str) -> Any:
-    m = _regex_pattern(pattern).search(to_string(s))
-    if m is None:
-        raise EvalError("regex(): no match")
-    return _match_value(m)
-
-
-def _match_value(m: Any) -> Any:
-    if m.re.groupindex:
-        return {k: m.group(k) for k in m.re.groupindex}
-    if m.re.groups:
-        return list(m.groups())
-    return m.group(0)
-
-
-def _regexall(budget: Budget, pattern: Any, s: Any) -> list[Any]:
-    out = []
-    for m in _regex_pattern(pattern).finditer(to_string(s)):
-        out.append(_match_value(m))
-        budget.want_items(len(out), "regexall()")
-    return out
-
-
-_SUBST = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\w+))|\$\$")
-
-
-def _replace(budget: Budget, s: Any, old: Any, new: Any) -> str:
-    s, old, new = to_string(s), to_string(old), to_string(new)
-    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        pattern = _regex_pattern(old[1:-1])
-        return _regex_replace(budget, pattern, s, new)
-    count = s.count(old) if old else len(s) + 1
-    budget.want_string(len(s) + count * (len(new) - len(old)), "replace()")
-    return s.replace(old, new)
-
-
-def _regex_replace(budget: Budget, pattern: Any, s: str, new: str) -> str:
-    """Go's Regexp.ReplaceAllString: $1, ${name} and $name expand, $$ is a $."""
-    out, pos, size = [], 0, 0
-    for m in pattern.finditer(s):
-        out.append(s[pos:m.start()])
-        out.append(_SUBST.sub(lambda t: _group(m, t), new))
-        size += len(out[-2]) + len(out[-1])
-        budget.want_string(size + len(s) - m.end(), "replace()")
-        pos = m.end()
-    out.append(s[pos:])
-    return "".join(out)
-
-
-def _group(m: Any, t: re.Match[str]) -> str:
-    if t.group(0) == "$$":
-        return "$"
-    name = t.group(1) or t.group(2) or t.group(3)
-    try:
-        value = m.group(int(name) if name.isdigit() else name)
-    except (IndexError, KeyError, ValueError):
-        return ""  # Go: an unknown group expands to nothing
-    return value or ""
-
-
-def _substr(s: str, offset: Any, length: Any) -> str:
-    off, ln = int(to_number(offset)), int(to_number(length))
-    if off < 0:
-        off += len(s)
-    return s[off:] if ln < 0 else s[off:off + ln]
-
-
 def _zipmap(keys: Any, vals: Any) -> dict[str, Any]:
-    keys, vals = _list(keys, "zipmap"), _list(vals, "zipmap")
+    keys, vals = as_list(keys, "zipmap"), as_list(vals, "zipmap")
     if has_unknown(keys):
         return UNKNOWN
     if len(keys) != len(vals):
@@ -370,7 +208,7 @@ def _tomap(v: Any) -> dict[str, Any]:
 
 
 def _tolist(v: Any) -> list[Any]:
-    return list(_list(v, "tolist"))
+    return list(as_list(v, "tolist"))
 
 
 def _tostring(v: Any) -> Any:
@@ -402,14 +240,14 @@ def _range(*args: Any) -> list[Any]:
 
 
 def _sum(v: Any) -> Any:
-    lst = _list(v, "sum")
+    lst = as_list(v, "sum")
     if not lst:
         raise EvalError("sum(): the list is empty")
     return norm_number(math.fsum(to_number(x) for x in lst))
 
 
 def _slice(lst: Any, a: Any, b: Any) -> list[Any]:
-    lst = _list(lst, "slice")
+    lst = as_list(lst, "slice")
     i, j = int(to_number(a)), int(to_number(b))
     if not 0 <= i <= j <= len(lst):
         raise EvalError("slice(): index out of range")
@@ -417,14 +255,14 @@ def _slice(lst: Any, a: Any, b: Any) -> list[Any]:
 
 
 def _one(v: Any) -> Any:
-    lst = _list(v, "one")
+    lst = as_list(v, "one")
     if len(lst) > 1:
         raise EvalError("one(): more than one element")
     return lst[0] if lst else None
 
 
 def _index_of(lst: Any, v: Any) -> int:
-    for i, x in enumerate(_list(lst, "index")):
+    for i, x in enumerate(as_list(lst, "index")):
         if equal(x, v):
             return i
     raise EvalError("index(): value not found")
@@ -447,7 +285,7 @@ def _cidrhost(prefix: str, hostnum: Any) -> str:
 def _setproduct(budget: Budget, *sets: Any) -> list[Any]:
     size = 1
     for s in sets:
-        size *= len(_list(s, "setproduct"))
+        size *= len(as_list(s, "setproduct"))
         budget.want_items(size, "setproduct()")
     budget.spend(size * max(len(sets), 1), "setproduct()")
     out: list[list[Any]] = [[]]
@@ -457,7 +295,7 @@ def _setproduct(budget: Budget, *sets: Any) -> list[Any]:
 
 
 def _chunklist(budget: Budget, lst: Any, n: Any) -> list[Any]:
-    lst, size = _list(lst, "chunklist"), int(to_number(n))
+    lst, size = as_list(lst, "chunklist"), int(to_number(n))
     if size <= 0:
         return [lst] if size == 0 else _fail("chunklist(): the size must not be negative")
     return [lst[i:i + size] for i in range(0, len(lst), size)]
@@ -469,19 +307,19 @@ def _fail(message: str) -> Any:
 
 def _intersection(a: Any, *others: Any) -> list[Any]:
     keys = [_keys(s, "setintersection") for s in others]
-    return _set([x for x in _list(a, "setintersection") if all(_hkey(x) in k for k in keys)])
+    return _set([x for x in as_list(a, "setintersection") if all(_hkey(x) in k for k in keys)])
 
 
 def _matchkeys(values: Any, keys: Any, searchset: Any) -> list[Any]:
     wanted = _keys(searchset, "matchkeys")
-    return [v for v, k in zip(_list(values, "matchkeys"), _list(keys, "matchkeys"))
+    return [v for v, k in zip(as_list(values, "matchkeys"), as_list(keys, "matchkeys"))
             if _hkey(k) in wanted]
 
 
 def _transpose(budget: Budget, m: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k in sorted(_map(m, "transpose")):
-        budget.spend(len(_list(m[k], "transpose")), "transpose()")
+        budget.spend(len(as_list(m[k], "transpose")), "transpose()")
         for v in m[k]:
             out.setdefault(v, []).append(k)
     return out
@@ -538,25 +376,25 @@ TABLE: dict[str, Callable[..., Any]] = {
     "endswith": lambda s, p: to_string(s).endswith(p),
     "strcontains": lambda s, p: p in s,
     # collections
-    "alltrue": lambda lst: all(to_bool(x) for x in _list(lst, "alltrue")),
-    "anytrue": lambda lst: any(to_bool(x) for x in _list(lst, "anytrue")),
+    "alltrue": lambda lst: all(to_bool(x) for x in as_list(lst, "alltrue")),
+    "anytrue": lambda lst: any(to_bool(x) for x in as_list(lst, "anytrue")),
     "chunklist": _chunklist,
     "coalesce": _coalesce, "coalescelist": _coalescelist,
-    "compact": lambda lst: [x for x in _list(lst, "compact") if x not in (None, "")],
+    "compact": lambda lst: [x for x in as_list(lst, "compact") if x not in (None, "")],
     "concat": _concat,
     "contains": lambda lst, v: _hkey(v) in _keys(lst, "contains"),
-    "distinct": lambda lst: _unique(_list(lst, "distinct")), "element": _element,
+    "distinct": lambda lst: _unique(as_list(lst, "distinct")), "element": _element,
     "flatten": _flatten, "index": _index_of,
     "keys": lambda m: sorted(_map(m, "keys")), "length": _length, "lookup": _lookup,
     "matchkeys": _matchkeys,
     "merge": _merge, "one": _one, "range": _range,
-    "reverse": lambda lst: list(reversed(_list(lst, "reverse"))),
+    "reverse": lambda lst: list(reversed(as_list(lst, "reverse"))),
     "setintersection": _intersection,
     "setproduct": _setproduct,
-    "setsubtract": lambda a, b: (lambda k: _set([x for x in _list(a, "setsubtract")
+    "setsubtract": lambda a, b: (lambda k: _set([x for x in as_list(a, "setsubtract")
                                                  if _hkey(x) not in k]))(_keys(b, "setsubtract")),
-    "setunion": lambda *s: _set([x for lst in s for x in _list(lst, "setunion")]),
-    "slice": _slice, "sort": lambda lst: sorted(to_string(x) for x in _list(lst, "sort")),
+    "setunion": lambda *s: _set([x for lst in s for x in as_list(lst, "setunion")]),
+    "slice": _slice, "sort": lambda lst: sorted(to_string(x) for x in as_list(lst, "sort")),
     "sum": _sum, "transpose": _transpose,
     "values": lambda m: [m[k] for k in sorted(_map(m, "values"))], "zipmap": _zipmap,
     # encoding
@@ -570,7 +408,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "sha512": lambda s: hashlib.sha512(s.encode()).hexdigest(),
     # type conversion
     "tostring": _tostring, "tonumber": _tonumber, "tobool": _tobool,
-    "tolist": _tolist, "toset": lambda lst: _set(_list(lst, "toset")), "tomap": _tomap,
+    "tolist": _tolist, "toset": lambda lst: _set(as_list(lst, "toset")), "tomap": _tomap,
     "sensitive": lambda v: v, "nonsensitive": lambda v: v,
     "type": lambda v: type_name(v),
     # network
