@@ -68,7 +68,8 @@ def _add_check_options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..integrations.github import DEFAULT_API, GitHub, check_repo, ensure_marker
+    from ..integrations.github import DEFAULT_API, GitHub
+    from ..integrations.github_wire import check_repo, ensure_marker
     from ..report.markdown import marker
 
     check_repo(args.repo)
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _marker_of(body: str) -> str:
-    from ..integrations.github import marker_in
+    from ..integrations.github_wire import marker_in
 
     found = marker_in(body)
     assert found is not None  # ensure_marker put one there

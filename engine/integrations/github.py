@@ -10,11 +10,8 @@ from every message, and debug lines show method, path and status only.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
-import math
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -23,18 +20,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
 from .. import __version__
-from ..errors import EXIT_BAD_INPUT, CostwardenError
 from ..report.safe_text import scrub_untrusted
 from ..settings import DEFAULT_LIMITS, Limits
+from .github_wire import (
+    MAX_REDIRECTS, UNSAFE_URL, GitHubError, NetworkError, check_repo, contains_secret,
+    explain, next_link, parse_comment_id, parse_json, parse_number, read_capped,
+    retryable, url_origin, url_path,
+)
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
 COMMENT_LIMIT = 65_536
-MARKER_RE = re.compile(r"<!-- costwarden:comment(?::[A-Za-z0-9_./-]+)? -->")
-
-
-class GitHubError(CostwardenError):
-    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +87,11 @@ class GitHub:
             parsed = None  # type: ignore[assignment]
         if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
                 or parsed.username or parsed.password or parsed.query or parsed.fragment
-                or _UNSAFE_URL.search(api_url)):
+                or UNSAFE_URL.search(api_url)):
             raise GitHubError(f"--api-url {scrub_untrusted(api_url)}: expected an http(s) URL "
                               "without credentials, query or fragment")
         self.api_url = api_url.rstrip("/")
-        self._origin = _origin(parsed)
+        self._origin = url_origin(parsed)
         self._base_path = parsed.path.rstrip("/")
         self._sleep, self._retry, self._timeout, self._debug = sleep, retry, timeout, debug
         self._limits, self._clock = limits, clock
@@ -107,7 +103,7 @@ class GitHub:
 
     def web_url(self, url: Any) -> str | None:
         """`url` when it is an https page on this API's web host, else None (not shown)."""
-        if not isinstance(url, str) or len(url) > 500 or _UNSAFE_URL.search(url):
+        if not isinstance(url, str) or len(url) > 500 or UNSAFE_URL.search(url):
             return None
         try:
             p = urllib.parse.urlsplit(url)
@@ -123,11 +119,11 @@ class GitHub:
 
     def _refusal(self, url: str) -> str | None:
         """Why the token may not go to `url`, or None when it is inside the API."""
-        if _UNSAFE_URL.search(url) or len(url) > 2048:
+        if UNSAFE_URL.search(url) or len(url) > 2048:
             return "it is not a well-formed URL"
         try:
             p = urllib.parse.urlsplit(url)
-            origin = _origin(p)
+            origin = url_origin(p)
         except ValueError:
             return "it is not a well-formed URL"
         if p.username or p.password:
@@ -166,14 +162,14 @@ class GitHub:
             headers["Content-Type"] = "application/json; charset=utf-8"
         attempt, redirects = 1, 0
         while True:
-            where = f"{method} {scrub_untrusted(_path(url), 120)}"
+            where = f"{method} {scrub_untrusted(url_path(url), 120)}"
             left = self._remaining(f"on {where}")
             req = urllib.request.Request(url, data=data, method=method, headers=headers)
             # not forwarded by urllib on a redirect (none is followed automatically either)
             req.add_unredirected_header("Authorization", f"Bearer {self._token}")
             try:
                 status, headers_ci, raw = self._exchange(req, min(self._timeout, left))
-            except _NetworkError as exc:
+            except NetworkError as exc:
                 if attempt < self._retry.attempts:
                     self._log(f"{where} -> network error, retrying")
                     self._pause(self._backoff(attempt, {}), where)
@@ -187,13 +183,13 @@ class GitHub:
                 redirects += 1
                 url = self._redirect(method, url, status, headers_ci, redirects)
                 continue
-            if _retryable(status, headers_ci) and attempt < self._retry.attempts:
+            if retryable(status, headers_ci) and attempt < self._retry.attempts:
                 self._pause(self._backoff(attempt, headers_ci), where)
                 attempt += 1
                 continue
-            payload = _json(raw)
+            payload = parse_json(raw)
             if status >= 400:
-                raise GitHubError(self.scrub(_explain(status, method, url, payload, headers_ci)))
+                raise GitHubError(self.scrub(explain(status, method, url, payload, headers_ci)))
             return Response(status, headers_ci, payload)
 
     def _exchange(self, req: urllib.request.Request, timeout: float
@@ -209,9 +205,9 @@ class GitHub:
                 status = int(resp.getcode())
                 headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
                 try:
-                    raw = _read_capped(resp, cap, self._deadline, self._clock) \
+                    raw = read_capped(resp, cap, self._deadline, self._clock) \
                         if getattr(resp, "fp", None) is not None else b""
-                except (GitHubError, _NetworkError) as exc:
+                except (GitHubError, NetworkError) as exc:
                     if req.get_method() == "GET" or not 200 <= status < 300:
                         raise
                     raise GitHubError(f"the comment was posted (HTTP {status}), but its answer "
@@ -220,16 +216,16 @@ class GitHub:
         except GitHubError:
             raise
         except urllib.error.URLError as exc:
-            raise _NetworkError(str(getattr(exc, "reason", exc))) from None
+            raise NetworkError(str(getattr(exc, "reason", exc))) from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             # timeouts, resets, a broken status line or header block, a bad chunk
-            raise _NetworkError(f"{type(exc).__name__}: {exc}" if str(exc)
+            raise NetworkError(f"{type(exc).__name__}: {exc}" if str(exc)
                                 else type(exc).__name__) from None
         return status, headers, raw
 
     def _redirect(self, method: str, url: str, status: int, headers: Mapping[str, str],
                   count: int) -> str:
-        where = f"{method} {scrub_untrusted(_path(url), 120)}"
+        where = f"{method} {scrub_untrusted(url_path(url), 120)}"
         location = headers.get("location")
         if not location:
             raise GitHubError(f"GitHub API: HTTP {status} on {where} without a Location")
@@ -257,10 +253,10 @@ class GitHub:
         self._sleep(delay)
 
     def _backoff(self, attempt: int, headers: Mapping[str, str]) -> float:
-        after = _number(headers.get("retry-after"))
+        after = parse_number(headers.get("retry-after"))
         if after is not None:
             return min(max(after, 0.0), self._retry.max_delay)
-        reset = _number(headers.get("x-ratelimit-reset"))
+        reset = parse_number(headers.get("x-ratelimit-reset"))
         if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
             return min(max(reset - time.time(), 1.0), self._retry.max_delay)
         return min(self._retry.base_delay * 2 ** (attempt - 1), self._retry.max_delay)
@@ -297,7 +293,7 @@ class GitHub:
     def _next_page(self, link: str, current: str, seen: set[str]) -> str | None:
         if not link:
             return None
-        nxt = _next_link(link)
+        nxt = next_link(link)
         if nxt is None:
             return None
         base = current if "://" in current else self.api_url + current
@@ -329,7 +325,7 @@ class GitHub:
             if marker in str(c.get("body") or ""):
                 found = c  # the list is oldest first: keep the newest
         if found is not None:
-            cid = _comment_id(found.get("id"))
+            cid = parse_comment_id(found.get("id"))
             if cid is None:
                 raise GitHubError(f"GitHub API: the costwarden comment on {repo}#{pr} has no "
                                   "valid id in the listing")
@@ -344,149 +340,10 @@ class GitHub:
     def _outcome(self, action: str, resp: Response, known: int | None) -> Outcome:
         """The outcome of a write that succeeded; a bad answer still says it was written."""
         data = resp.data if isinstance(resp.data, dict) else {}
-        cid = _comment_id(data.get("id"))
+        cid = parse_comment_id(data.get("id"))
         if cid is None or (known is not None and cid != known):
             what = f"comment {known}" if known is not None else "the comment"
             raise GitHubError(f"{what} was posted ({action}, HTTP {resp.status}), but GitHub's "
                               "answer has no valid comment id: check the pull request before "
                               "running again")
         return Outcome(action, cid, self.web_url(data.get("html_url")))
-
-
-class _NetworkError(Exception):
-    """A failed exchange (no HTTP answer): retried, then a GitHubError."""
-
-
-MAX_REDIRECTS = 5
-# characters urllib/http.client refuse or a terminal would act on
-_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _origin(p: urllib.parse.SplitResult) -> tuple[str, str, int]:
-    scheme = p.scheme.lower()
-    port = p.port or (443 if scheme == "https" else 80)
-    return scheme, (p.hostname or "").lower(), port
-
-
-def _read_capped(resp: Any, cap: int, deadline: float, clock: Callable[[], float]) -> bytes:
-    length = resp.headers.get("Content-Length") if resp.headers else None
-    if length and length.strip().isdigit() and int(length) > cap:
-        raise GitHubError(f"GitHub API: the answer is {int(length):,} bytes, more than "
-                          f"{cap:,} (limit github_response_bytes)")
-    read = getattr(resp, "read1", None) or resp.read
-    chunks, size = [], 0
-    while True:
-        if clock() > deadline:
-            raise _NetworkError("the answer did not arrive in time (limit github_seconds)")
-        chunk = read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > cap:
-            raise GitHubError(f"GitHub API: the answer is more than {cap:,} bytes "
-                              "(limit github_response_bytes)")
-        chunks.append(chunk)
-
-
-def _next_link(header: str) -> str | None:
-    """The rel="next" target of a Link header, or None; a malformed header raises."""
-    for m in _LINK_RE.finditer(header):
-        rels = re.search(r'rel\s*=\s*"?([^";,]+)"?', m.group(2))
-        if rels and "next" in rels.group(1).lower().split():
-            return m.group(1)
-    if re.search(r"rel\s*=\s*\"?[^\";,]*\bnext\b", header, re.I):
-        raise GitHubError("GitHub API: malformed Link header (a rel=next without a <URL>)")
-    return None
-
-
-_LINK_RE = re.compile(r"<([^<>]*)>\s*((?:;[^,<]*)*)")
-
-
-def _comment_id(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2 ** 63:
-        return None
-    return value
-
-
-def _number(text: str | None) -> float | None:
-    try:
-        value = float(text) if text is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) else None
-
-
-def contains_secret(body: str, token: str) -> bool:
-    """Whether `body` holds `token` as is or base64-encoded (at any byte alignment)."""
-    if token in body:
-        return True
-    raw = token.encode("utf-8")
-    for shift in range(3):
-        enc = base64.b64encode(b"\0" * shift + raw).decode("ascii").rstrip("=")
-        start = (shift * 8 + 5) // 6
-        end = ((shift + len(raw)) * 8) // 6
-        core = enc[start:end]
-        if len(core) >= 8 and (core in body
-                               or core.replace("+", "-").replace("/", "_") in body):
-            return True
-    return False
-
-
-def check_repo(repo: str) -> None:
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo or ""):
-        raise GitHubError(f"--repo {repo!r}: expected OWNER/NAME")
-
-
-def ensure_marker(body: str, marker: str) -> str:
-    """The body with our marker first (an existing costwarden marker is kept as is)."""
-    return body if MARKER_RE.search(body) else f"{marker}\n{body}"
-
-
-def marker_in(body: str) -> str | None:
-    m = MARKER_RE.search(body)
-    return m.group(0) if m else None
-
-
-def _retryable(status: int, headers: Mapping[str, str]) -> bool:
-    if status >= 500 or status == 429:
-        return True
-    # a secondary rate limit is a 403 with Retry-After or an exhausted quota
-    return status == 403 and ("retry-after" in headers
-                              or headers.get("x-ratelimit-remaining") == "0")
-
-
-def _json(raw: bytes) -> Any:
-    """The decoded answer, or None when it is empty or not JSON (too deep, bad digits)."""
-    try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, int digits
-        return None
-
-
-def _path(url: str) -> str:
-    try:
-        return urllib.parse.urlsplit(url).path
-    except ValueError:
-        return url
-
-
-def _explain(status: int, method: str, url: str, payload: Any, headers: Mapping[str, str]
-             ) -> str:
-    msg = payload.get("message") if isinstance(payload, Mapping) else None
-    detail = f" ({scrub_untrusted(msg)})" if msg else ""
-    where = f"{method} {scrub_untrusted(_path(url), 120)}"
-    if status == 401:
-        return f"GitHub API: 401 Unauthorized on {where}: the token was rejected{detail}"
-    if status == 403:
-        if headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers:
-            return f"GitHub API: 403 rate limit still exceeded after retries on {where}{detail}"
-        return (f"GitHub API: 403 Forbidden on {where}: the token lacks permission "
-                f"(needs pull-requests: write){detail}")
-    if status == 404:
-        return (f"GitHub API: 404 Not Found on {where}: no such repository or pull request, "
-                f"or the token cannot see it{detail}")
-    if status == 422:
-        errors = payload.get("errors") if isinstance(payload, Mapping) else None
-        more = f": {scrub_untrusted(json.dumps(errors), 300)}" if errors else ""
-        return f"GitHub API: 422 Unprocessable Entity on {where}{detail}{more}"
-    return f"GitHub API: HTTP {status} on {where}{detail}"
