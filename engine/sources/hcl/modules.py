@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any, Callable
 from engine.errors import InputError
 from engine.sources.address import format_key
 from engine.sources.hcl.blocks import eval_body
-from engine.sources.hcl.config import ModuleConfig, ProviderDecl, ResourceDecl, traversal_root
+from engine.sources.hcl.config import ModuleConfig, ResourceDecl
+from engine.sources.hcl.providers import ProviderConfig, provider_ref
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.syntax import Expr
-from engine.sources.hcl.templates import template_from_text
+from engine.sources.hcl.repetition import instance_keys
+from engine.sources.hcl.templates import TemplateScope, template_from_text
 from engine.sources.hcl.typeconv import convert
 from engine.sources.hcl.files import FILE_FUNCTIONS, file_function
 from engine.sources.hcl.values import (
-    UNKNOWN, EvalError, Refused, has_unknown, key_string, to_number,
+    UNKNOWN, EvalError, Refused, has_unknown,
 )
 
 if TYPE_CHECKING:
@@ -34,33 +36,6 @@ _QUIET_UNKNOWN = frozenset({"timestamp", "plantimestamp", "uuid", "uuidv5", "bcr
 def refused(file: str, what: str, exc: Refused, line: int | None) -> InputError:
     """The InputError (exit 2) for a Refused met while evaluating `what`."""
     return InputError(file, f"{what}: {exc.message}", line=exc.line or line)
-
-
-class ProviderConfig:
-    """A provider block as seen by the resources of one module instance."""
-
-    def __init__(self, name: str, key: str, decl: ProviderDecl | None,
-                 owner: "ModuleInstance | None") -> None:
-        self.name, self.key, self.decl, self.owner = name, key, decl, owner
-        self._facts: tuple[Any, Any] | None = None
-
-    def facts(self) -> tuple[Any, Any]:
-        """(region, default tags/labels); either may be None or UNKNOWN."""
-        if self._facts is None:
-            region = defaults = None
-            if self.decl is not None and self.owner is not None:
-                body = self.decl.body
-                region = self.owner.safe_eval(body["attrs"].get("region"), self.decl.file)
-                if region is None and "zone" in body["attrs"]:
-                    region = self.owner.safe_eval(body["attrs"]["zone"], self.decl.file)
-                defaults = self.owner.safe_eval(body["attrs"].get("default_labels"),
-                                                self.decl.file)
-                for btype, _, inner, _ in body["blocks"]:
-                    if btype == "default_tags":
-                        defaults = self.owner.safe_eval(inner["attrs"].get("tags"),
-                                                        self.decl.file)
-            self._facts = (region, defaults)
-        return self._facts
 
 
 @dataclass
@@ -326,7 +301,7 @@ class ModuleInstance:
         if len(args) < 2 or has_unknown(args[1]) or not isinstance(args[1], dict):
             return UNKNOWN
         template = template_from_text(result, None)
-        return Evaluator(_TemplateScope(self), self.ctx.budget).eval(template, args[1])
+        return Evaluator(TemplateScope(self), self.ctx.budget).eval(template, args[1])
 
     # --- module calls -----------------------------------------------------------
     def children(self) -> dict[str, ChildCall]:
@@ -392,8 +367,8 @@ class ModuleInstance:
         if mapping is None or mapping[0][0] != "OB":
             return out
         for key_node, value_node in mapping[0][1]:
-            child_key = _provider_ref(key_node)
-            parent_key = _provider_ref(value_node)
+            child_key = provider_ref(key_node)
+            parent_key = provider_ref(value_node)
             if child_key and parent_key:
                 parent = self.providers.get(parent_key)
                 out[child_key] = parent or ProviderConfig(parent_key.split(".")[0], parent_key,
@@ -403,77 +378,8 @@ class ModuleInstance:
     def repetition(self, attrs: dict[str, Any], file: str, where: str
                    ) -> tuple[list[tuple[Any, dict[str, Any]]] | None, str | None]:
         """Instances as (key, bound names); None keys when count/for_each is unknown."""
-        limit = self.ctx.budget.limits.instances
-
-        def too_many(n: int, what: str, line: int | None) -> InputError:
-            return InputError(file, f"{where}: {what} makes {n:,} instances, more than "
-                                    f"{limit:,} (limit instances)", line=line)
-
-        if "count" in attrs:
-            value = self.safe_eval(attrs["count"], file)
-            line = attrs["count"][1]
-            if value is UNKNOWN or value is None:
-                return None, "count"
-            try:
-                number = to_number(value)
-            except EvalError:
-                self.warn(f"{file}:{line}: {where}: count is not a number")
-                return None, "count"
-            if isinstance(number, float) and not number.is_integer():
-                raise InputError(file, f"{where}: count must be a whole number, not {number}",
-                                 line=line)
-            n = int(number)
-            if n < 0:
-                raise InputError(file, f"{where}: count must not be negative ({n})", line=line)
-            if n > limit:
-                raise too_many(n, "count", line)
-            return [(i, {"count": {"index": i}}) for i in range(n)], "count"
-        if "for_each" in attrs:
-            value = self.safe_eval(attrs["for_each"], file)
-            if isinstance(value, (dict, list)) and len(value) > limit:
-                raise too_many(len(value), "for_each", attrs["for_each"][1])
-            if value is None:
-                return [], "for_each"
-            if isinstance(value, dict):
-                return [(k, {"each": {"key": k, "value": value[k]}}) for k in sorted(value)], \
-                    "for_each"
-            if isinstance(value, list) and not has_unknown(value):
-                try:
-                    keys = sorted({key_string(v) for v in value})
-                except EvalError:
-                    keys = None
-                if keys is not None:
-                    return [(k, {"each": {"key": k, "value": k}}) for k in keys], "for_each"
-            return None, "for_each"
-        return [(None, {})], None
-
-
-class _TemplateScope:
-    """templatefile(): only the variables passed in are visible."""
-
-    def __init__(self, owner: ModuleInstance) -> None:
-        self.owner = owner
-
-    def ref(self, root: str, attr: str) -> Any:
-        raise EvalError(f"templatefile(): {root}.{attr} is not a template variable")
-
-    def root(self, name: str) -> Any:
-        raise EvalError(f"templatefile(): {name!r} is not a template variable")
-
-    def call(self, name: str, args: list[Any]) -> Any:
-        if name == "templatefile":  # as in Terraform: no recursion through templates
-            raise EvalError("templatefile() cannot be called from a template")
-        return self.owner.call(name, args)
-
-
-def _provider_ref(node: Expr) -> str | None:
-    if node[0] == "L" and isinstance(node[1], str):
-        return node[1]
-    found = traversal_root(node)
-    if found is None:
-        return None
-    root, names = found
-    return f"{root}.{names[0]}" if names else root
+        return instance_keys(attrs, lambda attr: self.safe_eval(attr, file), self.warn,
+                             self.ctx.budget.limits.instances, file, where)
 
 
 def is_local_source(source: str) -> bool:

@@ -15,7 +15,8 @@ from engine.sources.hcl.cache import parse_files
 from engine.sources.hcl.config import (
     ModuleConfig, ResourceDecl, build_config, declaration_refs, resolve_refs, traversal_root,
 )
-from engine.sources.hcl.modules import ModuleInstance, ProviderConfig, is_local_source
+from engine.sources.hcl.modules import ModuleInstance, is_local_source
+from engine.sources.hcl.providers import ProviderConfig
 from engine.sources.hcl.values import Budget
 from engine.sources.terraform_attrs import attribute_region, zone_to_region
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.sources.hcl.values import HclSyntaxError
+from engine.sources.hcl.values import EvalError, HclSyntaxError
 
 Expr = list[Any]
 
@@ -132,3 +132,21 @@ def _parse_expression(text: str) -> Expr:
     from engine.sources.hcl.parse import parse_expression  # parse imports this module
 
     return parse_expression(text)
+
+
+class TemplateScope:
+    """templatefile(): only the variables passed in are visible."""
+
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner
+
+    def ref(self, root: str, attr: str) -> Any:
+        raise EvalError(f"templatefile(): {root}.{attr} is not a template variable")
+
+    def root(self, name: str) -> Any:
+        raise EvalError(f"templatefile(): {name!r} is not a template variable")
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        if name == "templatefile":  # as in Terraform: no recursion through templates
+            raise EvalError("templatefile() cannot be called from a template")
+        return self.owner.call(name, args)
