@@ -234,13 +234,18 @@ class GitHub:
                               "for a write")
         if count > MAX_REDIRECTS:
             raise GitHubError(f"GitHub API: more than {MAX_REDIRECTS} redirects on {where}")
+        return self._checked_target(url, location, f"the redirect of {where} to")
+
+    def _checked_target(self, base: str, link: str, what: str) -> str:
+        """`link` resolved against `base`, or a GitHubError when it may not be followed
+        (another host, a downgrade, credentials in the URL...)."""
         try:
-            target = urllib.parse.urljoin(url, location)
+            target = urllib.parse.urljoin(base, link)
         except ValueError:
-            target = location
+            target = link
         why = self._refusal(target)
         if why is not None:
-            raise GitHubError(f"GitHub API: refusing the redirect of {where} to "
+            raise GitHubError(f"GitHub API: refusing {what} "
                               f"{scrub_untrusted(self.scrub(target), 120)}: {why}")
         return target
 
@@ -297,14 +302,7 @@ class GitHub:
         if nxt is None:
             return None
         base = current if "://" in current else self.api_url + current
-        try:
-            target = urllib.parse.urljoin(base, nxt)
-        except ValueError:
-            target = nxt
-        why = self._refusal(target)
-        if why is not None:
-            raise GitHubError(f"GitHub API: refusing the pagination link "
-                              f"{scrub_untrusted(self.scrub(target), 120)}: {why}")
+        target = self._checked_target(base, nxt, "the pagination link")
         if target in seen:
             raise GitHubError("GitHub API: the pagination link loops back to a page already "
                               "read")
