@@ -1,7 +1,7 @@
 """Showback: the cost of one state grouped by tag, module or type, with shared
 costs split across the resources that depend on them.
 
-A resource is shared when its type is in SHARED_TYPES, or when resources of
+A resource is shared when its cloud bundle lists its type as shared, or when resources of
 different teams depend on it. Its cost goes to its (transitive) dependents
 that carry the grouping key, evenly or by GPU-hours; with none, it stays in its
 own group. Shares are whole quanta (1e-6 $/h, 1 cent a month) except for the
@@ -27,15 +27,6 @@ MONTHLY_QUANTUM = Decimal("0.01")
 ZERO = Decimal(0)
 _PREC = 80  # exact sums and remainders for any realistic plan
 
-# Types whose cost serves many workloads: networking, shared file systems, clusters.
-SHARED_TYPES: frozenset[str] = frozenset({
-    "aws_nat_gateway", "aws_vpc_endpoint", "aws_lb", "aws_alb", "aws_elb",
-    "aws_efs_file_system", "aws_fsx_lustre_file_system", "aws_fsx_ontap_file_system",
-    "aws_fsx_openzfs_file_system", "aws_fsx_windows_file_system",
-    "aws_eks_cluster", "aws_ecs_cluster", "aws_transit_gateway",
-    "google_container_cluster", "google_compute_router_nat", "google_filestore_instance",
-    "azurerm_kubernetes_cluster", "azurerm_nat_gateway",
-})
 
 
 def split(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> tuple[Decimal, ...]:
@@ -146,9 +137,12 @@ def group_of(graph: CostGraph, node: GraphNode, group_by: str, state: State) -> 
 def shared_resources(graph: CostGraph, state: State) -> tuple[str, ...]:
     """Resources present in `state` that are shared: by type, or because resources of
     two or more teams depend on them (directly or through others)."""
+    from ..clouds import builtin_clouds, shared_types
+
+    shared = shared_types(builtin_clouds())
     teams = _dependent_teams(graph, state)
     return tuple(n.address for n in graph.nodes if n.side(state) is not None
-                 and (n.type in SHARED_TYPES or len(teams.get(n.address, ())) >= 2))
+                 and (n.type in shared or len(teams.get(n.address, ())) >= 2))
 
 
 def _dependent_teams(graph: CostGraph, state: State) -> dict[str, frozenset[str]]:

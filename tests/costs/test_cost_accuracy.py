@@ -66,7 +66,7 @@ def test_efs_bills_only_throughput_above_what_storage_earns(tmp_path: Path) -> N
 ])
 def test_efs_billable_throughput_table(kit: Any, storage: str, ia: str | None,
                                        billable: str) -> None:
-    from engine.costs.aws.efs import MODELS
+    from engine.clouds.aws.efs import MODELS
     model = MODELS[0]
     spec = model.extract(kit.view("aws_efs_file_system", {
         "throughput_mode": "provisioned", "provisioned_throughput_in_mibps": 100}))
@@ -77,7 +77,7 @@ def test_efs_billable_throughput_table(kit: Any, storage: str, ia: str | None,
 
 
 def test_efs_without_storage_usage_bills_all_and_says_it_is_an_upper_bound(kit: Any) -> None:
-    from engine.costs.aws.efs import MODELS
+    from engine.clouds.aws.efs import MODELS
     model = MODELS[0]
     spec = model.extract(kit.view("aws_efs_file_system", {
         "throughput_mode": "provisioned", "provisioned_throughput_in_mibps": 100}))
@@ -137,7 +137,7 @@ def test_weighted_capacity_counts_units_not_instances(tmp_path: Path) -> None:
 ])
 def test_weighted_capacity_table(kit: Any, desired: int, overrides: list[tuple[str, str | None]],
                                  base: int, pct: int, expected: dict[str, int]) -> None:
-    from engine.costs.aws.autoscaling import MODELS
+    from engine.clouds.aws.autoscaling import MODELS
     model = MODELS[0]
     template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
     attrs = {"desired_capacity": desired, "min_size": desired, "max_size": desired * 2,
@@ -155,7 +155,7 @@ def test_weighted_capacity_table(kit: Any, desired: int, overrides: list[tuple[s
 
 
 def test_unknown_weight_makes_the_count_unknown(kit: Any) -> None:
-    from engine.costs.aws.autoscaling import MODELS
+    from engine.clouds.aws.autoscaling import MODELS
     model = MODELS[0]
     template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
     path = ("mixed_instances_policy", 0, "launch_template", 0, "override", 0, "weighted_capacity")
@@ -171,7 +171,7 @@ def test_unknown_weight_makes_the_count_unknown(kit: Any) -> None:
 
 
 def test_instances_usage_stays_instances_with_weights(kit: Any) -> None:
-    from engine.costs.aws.autoscaling import MODELS
+    from engine.clouds.aws.autoscaling import MODELS
     model = MODELS[0]
     template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
     view = kit.view("aws_autoscaling_group", {
@@ -408,7 +408,7 @@ def test_node_group_template_without_type_uses_the_eks_default(tmp_path: Path) -
 def test_node_group_instance_type_from_template(kit: Any, template_attrs: dict[str, Any],
                                                 template_unknown: tuple[Any, ...],
                                                 expected: str | None) -> None:
-    from engine.costs.aws.eks import MODELS
+    from engine.clouds.aws.eks import MODELS
     from engine.costs.base import UnknownAttribute
     model = MODELS[0]
     template = kit.view("aws_launch_template", template_attrs, unknown=template_unknown)
@@ -463,7 +463,7 @@ def test_s3_class_without_a_sourced_request_price_is_unpriced(tmp_path: Path) ->
 def test_weighted_override_without_instance_type_is_unknown_not_units(kit: Any) -> None:
     # The override's type comes from its own launch template: pricing the group's template
     # type at 6 "instances" would count units as instances.
-    from engine.costs.aws.autoscaling import MODELS
+    from engine.clouds.aws.autoscaling import MODELS
     from engine.costs.base import UnknownAttribute
     template = kit.view("aws_launch_template", {"instance_type": "c5.large"})
     view = kit.view("aws_autoscaling_group", {

@@ -11,10 +11,13 @@ from hypothesis import given, strategies as st
 
 from costkit import kit  # noqa: F401  (fixture)
 from engine.costs import UnknownAttribute, builtin_registry
-from engine.costs.aws.autoscaling import Distribution, split_counts
+from engine.clouds.aws.autoscaling import Distribution, split_counts
 from engine.costs.base import CostModel, SideView
-from engine.costs.registry import CARRIED_BY, build_registry
-from engine.costs.free import FREE_AWS_TYPES, FREE_UTILITY_TYPES
+from engine.clouds import Cloud, cost_registry
+from engine.clouds.aws import CARRIED_BY
+from engine.clouds.aws.free import FREE_TYPES as FREE_AWS_TYPES
+from engine.clouds.utility import FREE_TYPES as FREE_UTILITY_TYPES
+from engine.costs.registry import build_registry
 from engine.model import ResourceChange
 
 
@@ -256,5 +259,7 @@ def test_build_registry_rejects_duplicates() -> None:
 
     with pytest.raises(ValueError, match="defined twice"):
         build_registry([Module, Module])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="free/carried"):
-        build_registry([Module], frozenset({"aws_nat_gateway"}))  # type: ignore[list-item]
+    priced = Cloud(name="one", providers=("aws",), models=Module.MODELS)
+    free = Cloud(name="two", providers=("aws",), free_types=frozenset({"aws_nat_gateway"}))
+    with pytest.raises(ValueError, match="claimed twice"):
+        cost_registry([priced, free])

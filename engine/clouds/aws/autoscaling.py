@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
-from ..numbers import PERCENT
+from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ...costs.numbers import PERCENT
 from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft,
                      volume_components, with_notes)
 from .launch import LaunchSpec, pick_launch, read_launch_configuration, read_launch_template

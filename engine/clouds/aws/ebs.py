@@ -8,8 +8,8 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UsageField
-from ..numbers import IOPS, SIZE_GB, THROUGHPUT
+from ...costs.base import CostComponent, CostModel, SideView, UsageField
+from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT
 from .common import GB_MONTH, VolumeSpec, soft, text, usage_component, volume_components
 
 DEFAULT_VOLUME_TYPE = "gp2"  # EC2 CreateVolume default when no type is given

@@ -8,12 +8,12 @@ aws_kms_key ($/month), aws_eip (public IPv4 hourly), aws_cloudwatch_log_group
 the type attribute tells a gateway endpoint apart), aws_eks_cluster (control
 plane hourly), aws_route53_zone, aws_ecr_repository (storage),
 aws_batch_compute_environment (launches instances), aws_s3_object (storage).
-Launch templates and configurations are carried by their groups (registry).
+Launch templates and configurations are carried by their groups (`CARRIED_BY`).
 """
 
 from __future__ import annotations
 
-FREE_AWS_TYPES: frozenset[str] = frozenset({
+FREE_TYPES: frozenset[str] = frozenset({
     # IAM
     "aws_iam_access_key",
     "aws_iam_account_alias",
@@ -132,14 +132,4 @@ FREE_AWS_TYPES: frozenset[str] = frozenset({
     "aws_db_parameter_group",
     "aws_db_subnet_group",
     "aws_elasticache_subnet_group",
-})
-
-# Resources of utility providers that only compute values inside Terraform.
-FREE_UTILITY_TYPES: frozenset[str] = frozenset({
-    "random_id", "random_integer", "random_password", "random_pet", "random_shuffle",
-    "random_string", "random_uuid",
-    "null_resource", "terraform_data",
-    "time_offset", "time_rotating", "time_sleep", "time_static",
-    "tls_cert_request", "tls_locally_signed_cert", "tls_private_key", "tls_self_signed_cert",
-    "local_file", "local_sensitive_file",
 })

@@ -8,8 +8,8 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UsageField
-from ..numbers import THROUGHPUT
+from ...costs.base import CostComponent, CostModel, SideView, UsageField
+from ...costs.numbers import THROUGHPUT
 from .common import GB_MONTH, soft, text, usage_component, with_notes
 
 STORAGE = UsageField("storage_gb", "GB stored in the file system (monthly average, all classes)")

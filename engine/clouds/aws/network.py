@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UsageField
+from ...costs.base import CostComponent, CostModel, SideView, UsageField
 from .common import dec, text, usage_component
 
 DATA_PROCESSED = UsageField("monthly_data_processed_gb", "GB processed by the NAT gateway")

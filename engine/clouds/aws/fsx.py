@@ -8,8 +8,8 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
-from ..numbers import DAYS, SIZE_GB, THROUGHPUT
+from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ...costs.numbers import DAYS, SIZE_GB, THROUGHPUT
 from .common import GB_MONTH, soft, text, usage_component
 
 BACKUP_STORAGE = UsageField("backup_storage_gb", "GB of automatic and user backups")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping
 
-from ..base import CostComponent, CostModel, SideView, UnknownAttribute
+from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute
 from .autoscaling import INSTANCES, read_count, fleet_components
-from ..numbers import SIZE_GB
+from ...costs.numbers import SIZE_GB
 from .common import VolumeSpec, soft, unknown_volume
 from .launch import launch_template_of
 

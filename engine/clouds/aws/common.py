@@ -12,8 +12,8 @@ from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, SideView, UnknownAttribute, _path_str
-from ..numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
+from ...costs.base import CostComponent, SideView, UnknownAttribute, _path_str
+from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
 
 T = TypeVar("T")
 ZERO = Decimal(0)

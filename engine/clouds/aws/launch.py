@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from ..base import SideView, UnknownAttribute
+from ...costs.base import SideView, UnknownAttribute
 from .common import VolumeSpec, read_tenancy, read_volume, soft, text, unknown_volume
 
 ROOT_FROM_AMI = "the root volume comes from the AMI: its size and type are not in the plan"

@@ -8,8 +8,8 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
-from ..numbers import MEMORY_MB, SIZE_GB
+from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ...costs.numbers import MEMORY_MB, SIZE_GB
 from .common import (GB_MONTH, first_related, sagemaker_key, soft, text, usage_component,
                      with_notes)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
-from ..base import CostComponent, CostModel, SideView, UnknownAttribute
+from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute
 from .common import (VolumeSpec, instance_key, read_tenancy, soft, volume_components,
                      with_notes)
 from .launch import launch_template_of, read_instance_volumes

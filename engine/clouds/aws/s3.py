@@ -8,7 +8,7 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ..base import CostComponent, CostModel, SideView, UsageField
+from ...costs.base import CostComponent, CostModel, SideView, UsageField
 from .common import GB_MONTH, usage_component
 
 THOUSAND = Decimal(1000)

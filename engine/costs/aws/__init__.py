@@ -1,1 +1,0 @@
-"""AWS cost models, one module per resource type or small family."""
