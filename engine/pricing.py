@@ -280,7 +280,11 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(v)
 
 
-def _identifiers(attrs: Mapping[str, Any] | None) -> set[str]:
+def _identifiers(attrs: Mapping[str, Any] | None, clouds: Any = None) -> set[str]:
+    """The values other resources may refer to this one by: its cloud bundles'
+    identifier attributes (`Cloud.id_attributes`; default: the built-in bundles)."""
     if not attrs:
         return set()
-    return {v for k in ("id", "name", "arn") if isinstance(v := attrs.get(k), str)}
+    from .clouds import id_attributes
+
+    return {v for k in id_attributes(clouds) if isinstance(v := attrs.get(k), str)}

@@ -8,6 +8,7 @@ resources:                     # per address; `*` globs allowed, exact address w
   aws_autoscaling_group.trainers: {hours_per_month: 300, run_hours: 72}
 data_transfer:                 # usage-only pseudo-resources
   - name: dataset-egress
+    cloud: aws                 # optional (default aws): whose data-transfer prices apply
     region: us-east-1
     internet_egress_gb: 20000
 ```
@@ -23,15 +24,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .costs import numbers
 from .costs.base import CostRegistry, UsageField
 from .errors import InputError
 from .model import ResourceChange, SourceLocation
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .clouds import Cloud
+
 USAGE_VERSION = 1
-DATA_TRANSFER_TYPE = "costwarden_data_transfer"
+DEFAULT_TRANSFER_CLOUD = "aws"  # a data_transfer entry without `cloud`
 
 GENERIC_FIELDS = (
     UsageField("hours_per_month", "hours the resource runs in a month (default 730)"),
@@ -97,9 +101,10 @@ class Usage:
         types = {c.address: c.type for c in changes}
         fields = registry.usage_fields()
         generic = {f.name for f in GENERIC_FIELDS}
+        pseudo = {t.type for t in self.transfers}
 
         def allowed(resource_type: str) -> set[str]:
-            if resource_type == DATA_TRANSFER_TYPE or resource_type not in fields:
+            if resource_type in pseudo or resource_type not in fields:
                 return set()
             return generic | {f.name for f in fields[resource_type]}
 
@@ -167,13 +172,15 @@ def usage_schema(registry: CostRegistry) -> dict[str, Any]:
         all_fields.update({f.name: f for f in fields})
     transfer_props: dict[str, Any] = {
         "name": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+$"},
+        "cloud": {"type": "string", "description": "whose data-transfer prices apply "
+                  f"(default {DEFAULT_TRANSFER_CLOUD})"},
         "region": {"type": "string"},
         "destination_region": {"type": "string"},
         **{k: {"type": "number", "minimum": 0, "description": d}
            for k, d in DATA_TRANSFER_FIELDS.items()},
     }
     before_props = {k: v for k, v in transfer_props.items()
-                    if k not in ("name", "region")}
+                    if k not in ("name", "cloud", "region")}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "costwarden usage file",
@@ -197,9 +204,14 @@ def usage_schema(registry: CostRegistry) -> dict[str, Any]:
 
 
 def load_usage(path: str | None, registry: CostRegistry | None = None,
-               default_region: str | None = None) -> Usage:
+               default_region: str | None = None,
+               clouds: "Iterable[Cloud] | None" = None) -> Usage:
+    """Read a usage file; `clouds` (default: the built-in bundles) route its
+    data_transfer entries to each cloud's data-transfer pseudo-type."""
     if path is None:
         return Usage()
+    from .clouds import data_transfer_clouds
+
     from .yamlload import YamlDoc, load_yaml
     from .yamlschema import schema_errors
 
@@ -231,8 +243,10 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
                  "data_transfer", i)
         decimals({k: v for k, v in (entry.get("before") or {}).items()
                   if k in DATA_TRANSFER_FIELDS}, "data_transfer", i, "before")
+    pseudo = data_transfer_clouds(clouds)
     transfers = tuple(
-        _transfer_change(entry, i, doc.file, doc.line(("data_transfer", i)), default_region)
+        _transfer_change(entry, i, doc.file, doc.line(("data_transfer", i)), default_region,
+                         pseudo)
         for i, entry in enumerate(data.get("data_transfer") or ()))
     seen: set[str] = set()
     for i, transfer in enumerate(transfers):
@@ -259,10 +273,19 @@ def _checked(doc: Any, value: Any, key: str, where: Iterable[str | int]) -> Deci
 
 
 def _transfer_change(entry: Mapping[str, Any], index: int, path: str, line: int | None,
-                     default_region: str | None) -> ResourceChange:
-    """A data-transfer entry as a pseudo-resource: created, or updated when `before` is given."""
+                     default_region: str | None, pseudo: Mapping[str, "Cloud"]
+                     ) -> ResourceChange:
+    """A data-transfer entry as a pseudo-resource of its cloud's data-transfer type:
+    created, or updated when `before` is given."""
+    cloud_name = entry.get("cloud", DEFAULT_TRANSFER_CLOUD)
+    cloud = pseudo.get(cloud_name)
+    if cloud is None or cloud.data_transfer_type is None:
+        known = ", ".join(sorted(pseudo)) or "none"
+        raise InputError(path, f"data_transfer cloud {cloud_name!r} has no data-transfer prices "
+                               f"(clouds with them: {known})", line=line,
+                         where=f"$.data_transfer[{index}].cloud")
     region = entry.get("region") or default_region
-    after = {k: v for k, v in entry.items() if k not in ("name", "before")}
+    after = {k: v for k, v in entry.items() if k not in ("name", "cloud", "before")}
     after["region"] = region
     before = None
     if "before" in entry:
@@ -270,7 +293,8 @@ def _transfer_change(entry: Mapping[str, Any], index: int, path: str, line: int 
         before.setdefault("destination_region", entry.get("destination_region"))
     name = entry["name"]
     return ResourceChange(
-        address=f"data_transfer.{name}", type=DATA_TRANSFER_TYPE, name=name, provider="aws",
+        address=f"data_transfer.{name}", type=cloud.data_transfer_type, name=name,
+        provider=cloud.providers[0] if cloud.providers else cloud.name,
         action="update" if before is not None else "create", before=before, after=after,
         region=region, source=SourceLocation(path, line, f"/data_transfer/{index}"))
 
@@ -283,6 +307,6 @@ def usage_keys_markdown(registry: CostRegistry) -> str:
         if fields:
             rows.append(f"| `{resource_type}` | " + ", ".join(f"`{f.name}`" for f in fields)
                         + " |")
-    rows.append("| `data_transfer` entries | `region`, `destination_region`, "
+    rows.append("| `data_transfer` entries | `cloud`, `region`, `destination_region`, "
                 + ", ".join(f"`{k}`" for k in DATA_TRANSFER_FIELDS) + ", `before` |")
     return "\n".join(rows)

@@ -29,7 +29,7 @@ def test_warm_hook_run_loads_no_parser_schema_validator_or_other_command(tmp_pat
     code = ("import sys\nfrom engine.cli import main\n"
             f"main(['hook', 'tags', {str(tmp_path / 'main.tf')!r}])\n"
             "print(sorted(m for m in ('lark', 'hcl2', 'jsonschema', 'networkx', 'boto3', 'yaml',"
-            " 'importlib.metadata', 'engine.commands.graph', 'engine.clouds.aws')"
+            " 'importlib.metadata', 'engine.commands.graph', 'engine.clouds.aws.ec2')"
             " if m in sys.modules), file=sys.stderr)")
     env = {**os.environ, "COSTWARDEN_CACHE_DIR": str(tmp_path / "cache")}
     cold = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,

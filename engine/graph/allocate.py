@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
-from typing import Literal, Sequence
+from typing import Collection, Literal, Sequence
 
 from ..errors import InputError
 from ..model import HOURS_PER_MONTH, Interval
@@ -134,12 +134,16 @@ def group_of(graph: CostGraph, node: GraphNode, group_by: str, state: State) -> 
     return value if value else UNTAGGED
 
 
-def shared_resources(graph: CostGraph, state: State) -> tuple[str, ...]:
-    """Resources present in `state` that are shared: by type, or because resources of
-    two or more teams depend on them (directly or through others)."""
-    from ..clouds import builtin_clouds, shared_types
+def shared_resources(graph: CostGraph, state: State,
+                     types: Collection[str] | None = None) -> tuple[str, ...]:
+    """Resources present in `state` that are shared: by type (`types`, default the
+    built-in bundles' shared types), or because resources of two or more teams depend
+    on them (directly or through others)."""
+    if types is None:
+        from ..clouds import builtin_clouds, shared_types
 
-    shared = shared_types(builtin_clouds())
+        types = shared_types(builtin_clouds())
+    shared = types
     teams = _dependent_teams(graph, state)
     return tuple(n.address for n in graph.nodes if n.side(state) is not None
                  and (n.type in shared or len(teams.get(n.address, ())) >= 2))
@@ -172,13 +176,14 @@ def _dependent_teams(graph: CostGraph, state: State) -> dict[str, frozenset[str]
 
 
 def breakdown(graph: CostGraph, group_by: str = "tag:team", *, state: State = "after",
-              allocate: Allocation = "even") -> Breakdown:
+              allocate: Allocation = "even",
+              shared_types: Collection[str] | None = None) -> Breakdown:
     import networkx as nx
 
     group_by = parse_group_by(group_by)
     present = [n for n in graph.nodes if n.side(state) is not None]
     group = {n.address: group_of(graph, n, group_by, state) for n in present}
-    shared = set(shared_resources(graph, state))
+    shared = set(shared_resources(graph, state, shared_types))
     own_h: dict[str, Decimal] = {}
     own_m: dict[str, Decimal] = {}
     got_h: dict[str, Decimal] = {}

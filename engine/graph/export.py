@@ -7,7 +7,7 @@ money as decimal strings, keys sorted when dumped.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
 from ..report.json_report import resource_money
@@ -15,6 +15,9 @@ from ..report.summary import bounds, money, money_fields, totals
 from .allocate import shared_resources
 from .build import CostGraph, GraphNode
 from .flow import Flow, flows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..clouds import Cloud
 
 GRAPH_FORMAT_VERSION = "1"
 
@@ -40,9 +43,16 @@ def node_attributes(graph: CostGraph, n: GraphNode, flow: Flow | None,
     }
 
 
-def tags_hidden(n: GraphNode) -> bool:
-    """Tag values marked sensitive are never printed."""
-    return any(p[:1] in (("tags",), ("tags_all",)) for p in n.cost.change.sensitive_paths)
+def tags_hidden(n: GraphNode, clouds: "Iterable[Cloud] | None" = None) -> bool:
+    """Tag values marked sensitive are never printed (any of the tag attributes of the
+    resource's cloud: `tags`/`tags_all`, `labels`/`effective_labels`, ...)."""
+    from ..clouds import tag_convention
+
+    change = n.cost.change
+    if not change.sensitive_paths:
+        return False
+    fields = tag_convention(change.provider, clouds).attributes()
+    return any(p[:1] and p[0] in fields for p in change.sensitive_paths)
 
 
 def node_link_document(graph: CostGraph) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from pricing_catalog.keys import PURCHASE_OPTIONS
+
 from .conditions import (SIDE_SCHEMA, Check, CompileContext, ConditionType, Verdict, ops_schema,
                          show)
 from ..model import AT_LEAST_ZERO, UNBOUNDED, ZERO_INTERVAL, Interval, delta_range, side_range
@@ -285,7 +287,9 @@ def _relation(params: Mapping[str, Any], ctx: CompileContext) -> Check:
         via = parse_path(params["via"])
     except ValueError as exc:
         raise ctx.error(str(exc), "via") from None
-    keys = tuple(params.get("match", ["id", "bucket", "name", "arn"]))
+    from ..clouds import relation_match
+
+    keys = tuple(params["match"]) if "match" in params else relation_match()
     want = params.get("exists", True)
     spec = (types, direction, via, keys)
 
@@ -341,7 +345,7 @@ BUILTIN: tuple[ConditionType, ...] = (
            "every instance family (p5, ml.p4d, g6e, a3) the resource may launch", "family"),
     _facts("gpu_model", _gpu_models, "every GPU model the resource may launch", "gpu"),
     _facts("purchase_option", lambda s, side: s.purchase_options(side),  # type: ignore[arg-type]
-           "every purchase option: on_demand, spot, reserved_1y, reserved_3y"),
+           "every purchase option: " + ", ".join(PURCHASE_OPTIONS)),
     ConditionType("gpu_count", "number of GPUs/accelerators of the resource (for a group "
                   "choosing among instance types, the most it may hold)",
                   ops_schema({"side": SIDE_SCHEMA}), _gpu_count,

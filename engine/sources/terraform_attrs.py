@@ -1,11 +1,18 @@
-"""Per-resource attribute logic: unknown/sensitive masks, effective tags, region hints."""
+"""Per-resource attribute logic: unknown/sensitive masks, effective tags, region hints.
+
+Tag and region attributes come from each cloud bundle's conventions
+(`engine.clouds`), shared with the HCL reader.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from engine.clouds import region_convention, tag_convention
 from engine.model import AttrPath
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.clouds import Cloud
 
 _MAX_DEPTH = 64
 
@@ -80,29 +87,23 @@ def _unknown_keys(unknown: Mapping[str, Any], field: str, value: Any = None) -> 
     return out
 
 
-# (merged field computed by the provider, the resource's own fields)
-_TAG_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "aws": ("tags_all", ("tags", "tag")),
-    "google": ("effective_labels", ("labels",)),
-    "azurerm": ("", ("tags",)),
-}
-_OTHER_FIELDS = ("tags_all", ("tags", "labels"))
-
-
 def effective_tags(provider: str, values: Any, unknown: Any,
-                   defaults: Mapping[str, Any] | None, defaults_known: bool
+                   defaults: Mapping[str, Any] | None, defaults_known: bool,
+                   clouds: "Iterable[Cloud] | None" = None
                    ) -> tuple[dict[str, str] | None, set[str]]:
     """(tags, keys whose value is unknown) for one side of a resource.
 
-    The provider-computed merged map (`tags_all`, `effective_labels`) wins when it is
-    known; otherwise provider defaults are merged under the resource's own tags
-    (maps, or ASG-style lists of {key, value}). "*" among the unknown keys means the
-    key set itself is unknown. None: the resource shows no tag attribute at all.
+    The provider-computed merged map (the bundle's `tags.merged_field`: `tags_all`,
+    `effective_labels`) wins when it is known; otherwise provider defaults are merged
+    under the resource's own tags (maps, or ASG-style lists of {key, value}). "*"
+    among the unknown keys means the key set itself is unknown. None: the resource
+    shows no tag attribute at all.
     """
     if not isinstance(values, dict):
         return None, set()
     u = unknown if isinstance(unknown, dict) else {}
-    merged_field, own_fields = _TAG_FIELDS.get(provider, _OTHER_FIELDS)
+    convention = tag_convention(provider, clouds)
+    merged_field, own_fields = convention.merged_field, convention.fields
     fields = ((merged_field,) if merged_field else ()) + own_fields
     for f in fields:
         if f in values or f in u:
@@ -120,7 +121,7 @@ def effective_tags(provider: str, values: Any, unknown: Any,
         missing.add("*")
     # Provider default tags reach only resources that have the merged attribute
     # (AWS `tags_all`): an aws_autoscaling_group's `tag` blocks never get them.
-    takes_defaults = merged_field is None or merged_field in values or merged_field in u
+    takes_defaults = bool(merged_field) and (merged_field in values or merged_field in u)
     if takes_defaults and not defaults_known:
         missing.add("*")
     elif takes_defaults and isinstance(defaults, dict):
@@ -136,30 +137,22 @@ def effective_tags(provider: str, values: Any, unknown: Any,
     return tags, missing
 
 
-_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-
-
-def zone_to_region(zone: str) -> str:
-    """GCP zone `us-central1-a` -> region `us-central1` (anything else unchanged)."""
-    m = _ZONE.match(zone)
-    return m.group(1) if m else zone
-
-
-def attribute_region(provider: str, values: Any) -> str | None:
+def attribute_region(provider: str, values: Any, clouds: "Iterable[Cloud] | None" = None
+                     ) -> str | None:
     """A region stated on the resource itself (wins over the provider's)."""
     if not isinstance(values, dict):
         return None
-    if provider == "google":
-        for field in ("region", "zone", "location"):
-            v = values.get(field)
-            if isinstance(v, str) and v:
-                return zone_to_region(v)
-    elif provider == "azurerm":
-        v = values.get("location")
+    convention = region_convention(provider, clouds)
+    for field in convention.fields:
+        v = values.get(field)
         if isinstance(v, str) and v:
-            return v.replace(" ", "").lower()  # "West Europe" -> "westeurope"
-    else:
-        v = values.get("region")
-        if isinstance(v, str) and v:
-            return v
+            return convention.normalize(v)
     return None
+
+
+def provider_region(provider: str, value: Any, clouds: "Iterable[Cloud] | None" = None
+                    ) -> str | None:
+    """The region a provider block's region field (`value`) names, if any."""
+    if not isinstance(value, str) or not value:
+        return None
+    return region_convention(provider, clouds).normalize(value)

@@ -27,6 +27,7 @@ from engine.sources.hcl.cache import parse_files, read_text
 from engine.sources.hcl.config import Variable
 from engine.sources.hcl.evaluate import Evaluator
 from engine.sources.hcl.modules import ModuleInstance
+from engine.clouds import reader_attributes
 from engine.sources.hcl.typeconv import refuse_non_finite
 from engine.sources.hcl.reader import Context, resource_changes
 from engine.sources.hcl.values import Budget, EvalError, HclSyntaxError, Refused, equal
@@ -34,9 +35,9 @@ from engine.sources.hcl.values import Budget, EvalError, HclSyntaxError, Refused
 FORMAT = "terraform-hcl"
 __all__ = ["read_hcl", "FORMAT", "TAG_ATTRIBUTES"]
 
-# The attributes tags and region are read from (effective_tags, attribute_region):
-# a read limited to them serves policies decided by tags alone (the tag hook).
-TAG_ATTRIBUTES = frozenset({"tags", "tag", "labels", "region", "zone", "location"})
+# The attributes tags and region are read from (the cloud bundles' tag and region
+# conventions): a read limited to them serves policies decided by tags alone (the tag hook).
+TAG_ATTRIBUTES = reader_attributes()
 
 
 def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple
 
+from engine.clouds import canonical_provider, region_convention, tag_convention
 from engine.errors import InputError
 from engine.settings import DEFAULT_LIMITS, Limits
 from engine.model import Action, ChangeSet, ResourceChange, SourceLocation
 from engine.sources.address import AddressError, Key, ModuleStep, format_key, \
     parse_address, parse_module_address
 from engine.sources.terraform_attrs import attribute_region, effective_tags, mask_paths, \
-    zone_to_region
+    provider_region
 from engine.sources.terraform_config import PlanConfig, lst, obj, resource_key
 from engine.sources.terraform_deps import Dependencies
 
@@ -22,7 +23,9 @@ _SIMPLE: dict[tuple[str, ...], Action] = {
 }
 _REPLACE = {("delete", "create"): "delete-before-create",
             ("create", "delete"): "create-before-delete"}
-_PROVIDER_ALIASES = {"google-beta": "google"}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.clouds import Cloud
 
 
 class _Entry(NamedTuple):
@@ -160,8 +163,13 @@ def _kind(value: Any) -> str:
 
 
 def read_plan(document: Mapping[str, Any], path: str, *,
-              default_region: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
-    """Turn a parsed `terraform show -json` document into a ChangeSet."""
+              default_region: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              clouds: "Iterable[Cloud] | None" = None) -> ChangeSet:
+    """Turn a parsed `terraform show -json` document into a ChangeSet.
+
+    `clouds` (default: the built-in bundles) give provider aliases and the tag and
+    region conventions."""
+    clouds = None if clouds is None else tuple(clouds)
     warnings: list[str] = []
     format_version = _check_version(document, warnings)
     tool_version = document.get("terraform_version")
@@ -188,7 +196,8 @@ def read_plan(document: Mapping[str, Any], path: str, *,
     provider_memo: dict[tuple[str, str, str], tuple[str | None, str | None, Any, bool]] = {}
     changes = []
     for e in entries:
-        changes.append(_build(e, path, config, deps, provider_memo, default_region, warnings))
+        changes.append(_build(e, path, config, deps, provider_memo, default_region, warnings,
+                              clouds))
 
     errored = document.get("errored") is True
     if errored:
@@ -209,7 +218,8 @@ def read_plan(document: Mapping[str, Any], path: str, *,
 
 def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
            provider_memo: dict[tuple[str, str, str], tuple[str | None, str | None, Any, bool]],
-           default_region: str | None, warnings: list[str]) -> ResourceChange:
+           default_region: str | None, warnings: list[str],
+           clouds: "tuple[Cloud, ...] | None" = None) -> ResourceChange:
     change = e.change
     before, after = change.get("before"), change.get("after")
     for side, value in (("before", before), ("after", after)):
@@ -231,23 +241,23 @@ def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
                                        f"an update has a {side} object",
                                  where=f"{pointer}/{side}")
     local_name = provider_short_name(e.raw.get("provider_name"), e.type)
-    provider = _PROVIDER_ALIASES.get(local_name, local_name)
+    provider = canonical_provider(local_name, clouds)
     res_key = resource_key(e.mode, e.type, e.name)
     resource_cfg = obj(config.resources.get((e.cfg_module, res_key)))
     memo = (e.cfg_module, res_key, local_name)
     if memo not in provider_memo:
         provider_memo[memo] = _provider_facts(config, e.cfg_module, resource_cfg, local_name,
-                                              provider)
+                                              provider, clouds)
     pkey, pregion, defaults, defaults_known = provider_memo[memo]
-    region = attribute_region(provider, after) or attribute_region(provider, before) \
-        or pregion or default_region
+    region = attribute_region(provider, after, clouds) \
+        or attribute_region(provider, before, clouds) or pregion or default_region
     unknown = change.get("after_unknown")
     tags_before = tags_after = None
     unknown_tags: set[str] = set()
     if e.mode == "managed":
-        tags_before, _ = effective_tags(provider, before, None, None, True)
+        tags_before, _ = effective_tags(provider, before, None, None, True, clouds)
         tags_after, unknown_tags = effective_tags(provider, after, unknown, defaults,
-                                                  defaults_known)
+                                                  defaults_known, clouds)
     sensitive = mask_paths(change.get("before_sensitive")) | \
         mask_paths(change.get("after_sensitive"))
     depends = deps.of_resource(e.module_instance, e.cfg_module, res_key, resource_cfg)
@@ -266,22 +276,22 @@ def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
 
 
 def _provider_facts(config: PlanConfig, cfg_module: str, resource_cfg: Mapping[str, Any],
-                    local_name: str, provider: str
+                    local_name: str, provider: str, clouds: "tuple[Cloud, ...] | None" = None
                     ) -> tuple[str | None, str | None, Any, bool]:
     """(provider config key, region, default tags/labels, whether those are known)."""
     pkey = config.provider_key(cfg_module, resource_cfg, local_name)
     region = None
-    _, value, _ = config.provider_value(pkey, "region")
-    if isinstance(value, str) and value:
-        region = value
-    elif provider == "google":
-        _, zone, _ = config.provider_value(pkey, "zone")
-        if isinstance(zone, str) and zone:
-            region = zone_to_region(zone)
-    if provider == "google":
-        found, defaults, known = config.provider_value(pkey, "default_labels")
-    else:
-        found, defaults, known = config.provider_block_value(pkey, "default_tags", "tags")
+    for field in region_convention(provider, clouds).provider_fields:
+        _, value, _ = config.provider_value(pkey, field)
+        region = provider_region(provider, value, clouds)
+        if region:
+            break
+    source = tag_convention(provider, clouds).defaults
+    found, defaults, known = False, None, True
+    if len(source) == 1:
+        found, defaults, known = config.provider_value(pkey, source[0])
+    elif len(source) == 2:
+        found, defaults, known = config.provider_block_value(pkey, *source)
     if not found:
         defaults, known = None, True
     return pkey, region, defaults, known

@@ -1,11 +1,20 @@
 """AWS: cost models (one module per resource type or small family), free types,
-carried and shared types."""
+carried and shared types, and its tag, region and identifier conventions.
+
+The cost models are imported on first use (`Cloud.cost_models()`): a reader that
+only needs the conventions (the tag hook) loads none of them.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import Cloud
-from . import autoscaling, ebs, ec2, efs, eks, fsx, network, s3, sagemaker
+from ..conventions import TagConvention
 from .free import FREE_TYPES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...costs.base import CostModel
 
 # Types priced on the resources that use them (each of the types listed), not by themselves.
 CARRIED_BY = {
@@ -22,12 +31,32 @@ SHARED_TYPES = frozenset({
     "aws_eks_cluster", "aws_ecs_cluster", "aws_transit_gateway",
 })
 
+
+# The usage file's data_transfer entries become resources of this type (network.py).
+DATA_TRANSFER_TYPE = "costwarden_data_transfer"
+
+
+def models() -> tuple["CostModel", ...]:
+    from . import autoscaling, ebs, ec2, efs, eks, fsx, network, s3, sagemaker
+
+    return tuple(m for module in (ec2, autoscaling, eks, sagemaker, ebs, s3, efs, fsx, network)
+                 for m in module.MODELS)
+
+
 CLOUD = Cloud(
     name="aws",
     providers=("aws",),
-    models=tuple(m for module in (ec2, autoscaling, eks, sagemaker, ebs, s3, efs, fsx, network)
-                 for m in module.MODELS),
+    models=models,
     free_types=FREE_TYPES,
     carried_by=CARRIED_BY,
     shared_types=SHARED_TYPES,
+    # `tag` blocks: aws_autoscaling_group's list of {key, value, propagate_at_launch}.
+    tags=TagConvention(fields=("tags", "tag"), merged_field="tags_all",
+                       defaults=("default_tags", "tags")),
+    id_attributes=("id", "name", "arn"),
+    relation_match=("id", "bucket", "name", "arn"),
+    purchase_options=("on_demand", "spot", "reserved_1y", "reserved_3y"),
+    data_transfer_type=DATA_TRANSFER_TYPE,
+    catalog_services=frozenset({"ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc",
+                                "data_transfer"}),
 )

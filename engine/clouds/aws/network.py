@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import CostComponent, CostModel, SideView, UsageField
+from . import DATA_TRANSFER_TYPE
 from .common import dec, text, usage_component
 
 DATA_PROCESSED = UsageField("monthly_data_processed_gb", "GB processed by the NAT gateway")
@@ -106,6 +107,6 @@ def public_ipv4(region: str | None) -> CostComponent:
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_nat_gateway", extract_nat, nat_components, (DATA_PROCESSED,)),
     CostModel("aws_eip", extract_eip, eip_components, note="public IPv4 address, hourly"),
-    CostModel("costwarden_data_transfer", extract_data_transfer, data_transfer_components,
+    CostModel(DATA_TRANSFER_TYPE, extract_data_transfer, data_transfer_components,
               note="pseudo resource built from the usage file: monthly GB per direction"),
 )

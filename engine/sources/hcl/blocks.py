@@ -7,12 +7,16 @@ with their paths collected (the plan JSON's `after_unknown`).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from engine.clouds import tag_convention
 from engine.model import AttrPath
 from engine.sources.hcl.evaluate import Bound, Evaluator
 from engine.sources.hcl.syntax import Body, Expr
 from engine.sources.hcl.values import UNKNOWN, EvalError, Partial, Refused, json_dumps, to_string
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.clouds import Cloud
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -145,25 +149,27 @@ def strip_unknown(value: Any, path: AttrPath, paths: set[AttrPath]) -> Any:
     return value
 
 
-def effective_tags(provider: str, raw: dict[str, Any], defaults: Any
+def effective_tags(provider: str, raw: dict[str, Any], defaults: Any,
+                   clouds: "Iterable[Cloud] | None" = None
                    ) -> tuple[dict[str, str] | None, set[str]]:
     """(tags, keys whose value is unknown): provider default tags/labels under the
     resource's own; "*" means the key set itself is unknown. None: no tags at all.
 
-    AWS autoscaling-group style `tag` blocks / lists of {key, value} are read too;
-    they never receive provider default tags (as with Terraform's tags_all).
+    The first of the bundle's tag attributes (`Cloud.tags.fields`) the resource sets
+    is read: a map, or AWS autoscaling-group style `tag` blocks / lists of {key,
+    value}, which never receive provider default tags (as with Terraform's tags_all).
     """
-    field = "labels" if provider == "google" else "tags"
-    own = raw.get(field)
-    tag_list = raw.get("tag") if field not in raw else None
+    fields = tag_convention(provider, clouds).fields
+    own = next((raw[f] for f in fields if f in raw), None)
+    tag_list = own if isinstance(own, list) else None
     with_defaults = tag_list is None and (defaults is UNKNOWN or bool(defaults))
-    if own is None and tag_list is None and not with_defaults:
+    if own is None and not with_defaults:
         return None, set()
     tags: dict[str, str] = {}
     missing: set[str] = set()
     if with_defaults:
         _add(tags, missing, defaults)
-    if isinstance(tag_list, list):
+    if tag_list is not None:
         own = {}
         for item in tag_list:
             key = item.get("key") if isinstance(item, dict) else UNKNOWN

@@ -18,9 +18,8 @@ from engine.sources.hcl.config import (
 from engine.sources.hcl.modules import ModuleInstance, is_local_source
 from engine.sources.hcl.providers import ProviderConfig
 from engine.sources.hcl.values import Budget
-from engine.sources.terraform_attrs import attribute_region, zone_to_region
-
-_PROVIDER_ALIASES = {"google-beta": "google"}
+from engine.clouds import canonical_provider
+from engine.sources.terraform_attrs import attribute_region, provider_region
 
 
 def _shown(path: Path, base_shown: str, base: Path) -> str:
@@ -131,14 +130,14 @@ def _sort_key(key: Any) -> tuple[int, Any]:
 def _expand(inst: ModuleInstance, decl: ResourceDecl) -> Iterator[ResourceChange]:
     res = inst.resource_instances(decl, inst.ctx.attributes)
     provider, pconf = _provider(inst, decl)
-    short = _PROVIDER_ALIASES.get(provider, provider)
+    short = canonical_provider(provider)
     region_p, defaults = pconf.facts() if pconf else (None, None)
     refs = _dependencies(inst, decl)
     for key, address, raw in res.items:
         paths: set[AttrPath] = set() if res.known else {(str(res.repetition),)}
         after = strip_unknown(raw, (), paths)
         tags, unknown_tags = effective_tags(short, raw, defaults)
-        region = attribute_region(short, after) or _provider_region(short, region_p) \
+        region = attribute_region(short, after) or provider_region(short, region_p) \
             or inst.ctx.default_region
         yield ResourceChange(
             address=address, type=decl.type, name=decl.name, provider=short, action="create",
@@ -160,12 +159,6 @@ def _provider(inst: ModuleInstance, decl: ResourceDecl) -> tuple[str, ProviderCo
     if key is None:
         key = decl.type.split("_", 1)[0]
     return key.split(".", 1)[0], inst.providers.get(key)
-
-
-def _provider_region(provider: str, value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return zone_to_region(value) if provider == "google" else value
 
 
 def _dependencies(inst: ModuleInstance, decl: ResourceDecl) -> tuple[str, ...]:
