@@ -195,3 +195,26 @@ def test_glob_brackets_are_literal(tmp_path):
     assert glob_match('module.a["k"].aws_instance.x', 'module.a["*"].*')
     assert not glob_match("aws_instance.x0", "aws_instance.x[0]")
     assert glob_match("aws_instance.web", "aws_instance.we?")
+
+
+def test_data_transfer_cloud_routes_to_the_bundle_pseudo_type(tmp_path):
+    from engine.clouds import Cloud
+
+    text = ("version: 1\ndata_transfer:\n  - {name: a, region: r1, internet_egress_gb: 5}\n"
+            "  - {name: b, cloud: toy, region: r2, internet_egress_gb: 7}\n")
+    toy = Cloud(name="toy", providers=("toycloud",), data_transfer_type="toy_data_transfer")
+    aws = Cloud(name="aws", providers=("aws",), data_transfer_type="costwarden_data_transfer")
+    a, b = load_usage(write(tmp_path, text), REGISTRY, clouds=(aws, toy)).transfers
+    assert (a.type, a.provider) == ("costwarden_data_transfer", "aws")  # default cloud: aws
+    assert (b.type, b.provider, b.after) == ("toy_data_transfer", "toycloud",
+                                             {"region": "r2", "internet_egress_gb": 7})
+
+
+@pytest.mark.parametrize("cloud", ["google", "nowhere"])
+def test_data_transfer_for_a_cloud_without_prices_is_an_error(tmp_path, cloud):
+    text = f"version: 1\ndata_transfer:\n  - {{name: a, cloud: {cloud}, inter_az_gb: 1}}\n"
+    with pytest.raises(InputError) as err:
+        load_usage(write(tmp_path, text), REGISTRY)
+    message = str(err.value).replace(str(tmp_path) + "/", "")
+    assert message == (f"usage.yml:3: $.data_transfer[0].cloud: data_transfer cloud {cloud!r} "
+                       "has no data-transfer prices (clouds with them: aws)")

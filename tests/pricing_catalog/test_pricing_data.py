@@ -13,8 +13,7 @@ from pricing_catalog.datafile import DATA_SCHEMA, validate
 from pricing_catalog.loader import DATA_DIR, LOCK_FILE, _lock, _rel, _sha256
 
 DATA_FILES = sorted(DATA_DIR.glob("*/*.json"))
-SERVICES = {"ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc", "data_transfer",
-            "instances"}
+HARDWARE_FILE = "instances"  # hardware facts per provider, not a priced service
 
 GPU_TYPES = [
     "p3.2xlarge", "p3.8xlarge", "p3.16xlarge", "p3dn.24xlarge", "p4d.24xlarge", "p4de.24xlarge",
@@ -44,8 +43,26 @@ def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
-def test_every_service_has_a_file() -> None:
-    assert {p.stem for p in DATA_FILES} == SERVICES
+def _owners(provider: str, service: str) -> list[str]:
+    from engine.clouds import builtin_clouds
+
+    return [c.name for c in builtin_clouds()
+            if provider in c.providers and service in c.catalog_services]
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_data_file_belongs_to_exactly_one_bundle(path: Path) -> None:
+    if path.stem != HARDWARE_FILE:
+        assert len(_owners(path.parent.name, path.stem)) == 1, path
+
+
+def test_every_bundle_service_has_a_file() -> None:
+    from engine.clouds import builtin_clouds
+
+    files = {(p.parent.name, p.stem) for p in DATA_FILES}
+    for cloud in builtin_clouds():
+        for service in cloud.catalog_services:
+            assert any((p, service) in files for p in cloud.providers), (cloud.name, service)
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
