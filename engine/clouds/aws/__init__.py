@@ -7,6 +7,7 @@ only needs the conventions (the tag hook) loads none of them.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .. import Cloud
@@ -36,6 +37,7 @@ SHARED_TYPES = frozenset({
 DATA_TRANSFER_TYPE = "costwarden_data_transfer"
 
 
+@cache
 def models() -> tuple["CostModel", ...]:
     from . import autoscaling, ebs, ec2, efs, eks, fsx, network, s3, sagemaker
 
