@@ -49,8 +49,11 @@ def estimate(path: str, *, usage_file: str | None = None, region: str | None = N
     """Read the change at `path` (plan JSON or .tf directory) and price it."""
     from .pipeline import EstimateOptions, estimate_path
 
+    from .sources.terraform_readers import HclOptions
+
+    hcl = {"terraform-hcl": HclOptions(base=base)} if base is not None else {}
     return estimate_path(path, EstimateOptions(usage_file=usage_file, default_region=region,
-                                               price_books=tuple(price_books), base=base))
+                                               price_books=tuple(price_books), readers=hcl))
 
 
 def check(path: str, *, policies: Sequence[str] = (), data: Sequence[str] = (),

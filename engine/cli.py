@@ -1,7 +1,8 @@
 """Command line: parse arguments, dispatch to a command module, map errors to exit codes.
 
 Each command lives in `engine/commands/<name>.py` with two functions,
-``add_parser(subparsers)`` and ``run(args) -> int``. Command modules import
+``add_parser(subparsers, formats)`` and ``run(args) -> int`` (`formats`: the output
+formats registry, for the commands that offer --format). Command modules import
 their heavy dependencies inside `run`, so building the parser stays cheap and
 `costwarden --version` imports nothing heavy.
 """
@@ -12,7 +13,7 @@ import argparse
 import gc
 import importlib
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CostwardenError
@@ -38,9 +39,10 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message}")
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, formats: Any = None) -> argparse.ArgumentParser:
     """The parser of every command, or of `only` (a run needs one command's options:
-    building all of them costs ~50 ms, a tenth of a warm pre-commit hook)."""
+    building all of them costs ~50 ms, a tenth of a warm pre-commit hook). `formats`
+    (an `engine.report.formats.OutputFormats`) replaces the built-in output formats."""
     parser = _Parser(prog="costwarden",
                      description="Price infrastructure changes and enforce cost policies.")
     parser.add_argument("--version", action="version", version=f"costwarden {__version__}")
@@ -56,7 +58,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             if exc.name != f"engine.commands.{module}":
                 raise
             continue
-        mod.add_parser(sub)
+        mod.add_parser(sub, formats)
     return parser
 
 
@@ -78,18 +80,20 @@ def _settings(limit_args: list[str]):  # type: ignore[no-untyped-def]
         raise _UsageError(f"costwarden: --limit: {exc}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, formats: Any = None) -> int:
+    """Run one command; `formats` replaces the built-in output formats (see
+    engine/report/formats.py)."""
     from .report.safe_text import guarded_streams
 
     with guarded_streams():  # no input text can print a CI workflow command
-        return _main(argv)
+        return _main(argv, formats)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, formats: Any = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
-        parser = build_parser(first if first in COMMANDS else None)
+        parser = build_parser(first if first in COMMANDS else None, formats)
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)

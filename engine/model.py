@@ -25,11 +25,13 @@ HOURS_PER_MONTH = Decimal(730)
 
 @dataclass(frozen=True, slots=True)
 class SourceLocation:
-    """Where a resource came from: file, optional line, and a JSON pointer."""
+    """Where a resource came from: file, optional line, and a JSON pointer; for HCL
+    the override files merged into its block (`overridden_in`, as shown)."""
 
     file: str
     line: int | None = None
     pointer: str | None = None
+    overridden_in: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = self.file

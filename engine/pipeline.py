@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable, Mapping
+
 from .errors import InputError
 from .model import ChangeSet, Estimate
 from .settings import DEFAULT_LIMITS, Limits
@@ -14,29 +16,55 @@ class EstimateOptions:
     usage_file: str | None = None
     default_region: str | None = None
     price_books: tuple[str, ...] = ()
-    base: str | None = None  # HCL only: compare against this tree
-    var_files: tuple[str, ...] = ()  # HCL only: -var-file
-    variables: tuple[tuple[str, str], ...] = ()  # HCL only: -var NAME=VALUE
     limits: Limits = DEFAULT_LIMITS  # from the global --limit NAME=VALUE
+    # each reader's own options by reader name, e.g. {"terraform-hcl": HclOptions(base=...)}
+    readers: tuple[tuple[str, Any], ...] | Mapping[str, Any] = ()
+
+    def __post_init__(self) -> None:
+        from .sources.readers import options_mapping
+
+        object.__setattr__(self, "readers", options_mapping(self.readers))
 
 
-def read_input(path: str | Path, options: EstimateOptions) -> ChangeSet:
+def read_input(source: str | Path | Mapping[str, Any] | list[Any],
+               options: EstimateOptions = EstimateOptions(), *, name: str | None = None,
+               readers: Iterable[Any] | None = None) -> ChangeSet:
+    """Read a path (plan file, .tf directory) or an already parsed document (shown as
+    `name` in errors) into a ChangeSet; `readers` replaces the built-in registry."""
     from .redact import register
-    from .sources.detect import HclOptions, read_changeset
+    from .sources.detect import read_changeset
 
-    hcl = HclOptions(options.var_files, options.variables, options.base)
-    return register(read_changeset(path, default_region=options.default_region, hcl=hcl,
+    return register(read_changeset(source, default_region=options.default_region,
+                                   options=options.readers, readers=readers, name=name,
                                    limits=options.limits))
 
 
-def estimate_path(path: str | Path, options: EstimateOptions = EstimateOptions()) -> Estimate:
-    """Read the change at `path` and price it before and after."""
-    from .pricing import estimate
-    from .usage import load_usage
+def estimate_path(source: str | Path | Mapping[str, Any] | list[Any],
+                  options: EstimateOptions = EstimateOptions(), *,
+                  readers: Iterable[Any] | None = None) -> Estimate:
+    """Read the change at `source` (a path or a parsed document) and price it."""
+    return estimate_changeset(read_input(source, options, readers=readers), options)
 
-    changeset = read_input(path, options)
-    usage = load_usage(options.usage_file, default_region=options.default_region)
-    return estimate(changeset, catalog=load_prices(options.price_books), usage=usage)
+
+def estimate_changeset(changeset: ChangeSet, options: EstimateOptions = EstimateOptions(), *,
+                       catalog: Any = None, usage: Any = None, price: bool = True) -> Estimate:
+    """Price a ChangeSet before and after. `catalog`/`usage` default to the options' price
+    books and usage file; `price=False` prices nothing (every resource keeps its change,
+    no cost model runs: for policies decided by attributes alone)."""
+    from .pricing import estimate
+
+    if usage is None:
+        from .usage import load_usage
+
+        usage = load_usage(options.usage_file, default_region=options.default_region)
+    if catalog is None:
+        catalog = load_prices(options.price_books)
+    registry = None
+    if not price:
+        from .costs.base import CostRegistry
+
+        registry = CostRegistry(models={})
+    return estimate(changeset, catalog=catalog, usage=usage, registry=registry)
 
 
 def load_prices(price_books: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
@@ -47,4 +75,3 @@ def load_prices(price_books: tuple[str, ...] = ()):  # type: ignore[no-untyped-d
         return load_catalog(price_books)
     except CatalogError as exc:
         raise InputError(exc.file, exc.message, line=exc.line, where=exc.where) from None
-

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..redact import safe
-from .estimate import add_common_input_options
+from .options import add_input_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import Breakdown
@@ -18,10 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
 _ALLOCATE_TEXT = {"even": "split evenly", "gpu-hours": "split by GPU-hours"}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
+    from ..report.formats import builtin_formats
+
     p = sub.add_parser("breakdown",
                        help="showback: what each team/module/type burns, shared costs allocated")
-    add_common_input_options(p)
+    add_input_options(p)
     p.add_argument("--group-by", default="tag:team", metavar="tag:KEY|module|type",
                    help="grouping (default: tag:team)")
     p.add_argument("--state", choices=("after", "before"), default="after",
@@ -31,26 +32,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "that depend on it (default: even)")
     p.add_argument("--team-key", default="team", metavar="KEY",
                    help="tag that names a team, for telling shared resources (default: team)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    (formats or builtin_formats()).add_option(p, "breakdown", default="table")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..graph import breakdown, build_graph, parse_group_by
     from ..pipeline import estimate_path
-    from .estimate import options_from
+    from ..report.formats import Report
+    from .options import estimate_options
 
     group_by = parse_group_by(args.group_by)  # a bad grouping fails before pricing
-    estimate = estimate_path(args.path, options_from(args))
+    estimate = estimate_path(args.path, estimate_options(args))
     graph = build_graph(estimate, team_key=args.team_key)
     result = breakdown(graph, group_by, state=args.state, allocate=args.allocate)
-    if args.format == "json":
-        doc = breakdown_document(result, estimate.currency)
-        text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        sys.stdout.write(safe(text))
-    else:
-        sys.stdout.write(safe(render_table(result, estimate.changeset.source_path,
-                                            estimate.currency)))
+    report = Report("breakdown", estimate=estimate, graph=graph, document=result, options=args)
+    sys.stdout.write(safe(args.output_formats.render(report, args.format)))
     return 0
 
 

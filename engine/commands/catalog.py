@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: object = None) -> None:
     p = sub.add_parser("catalog", help="the offline pricing catalog: info, staleness, refresh")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True,
                              parser_class=type(p))

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from ..redact import safe
 from ..errors import InputError
@@ -23,7 +23,7 @@ from ..errors import InputError
 SLEEP: Callable[[float], None] = time.sleep
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     p = sub.add_parser("comment", help="post or update the cost comment on a pull request")
     hosts = p.add_subparsers(dest="host", metavar="HOST", required=True)
     g = hosts.add_parser("github", help="GitHub or GitHub Enterprise Server pull request")
@@ -47,24 +47,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_check_options(p: argparse.ArgumentParser) -> None:
-    from .check import add_policy_options
+    from .options import add_checkov_options, add_evaluation_options, add_input_options
 
     opts = p.add_argument_group("check options (with --from-plan)")
-    opts.add_argument("--usage", metavar="FILE")
-    opts.add_argument("--region", metavar="REGION")
-    opts.add_argument("--price-book", metavar="FILE", action="append", default=[])
-    opts.add_argument("--base", metavar="DIR")
-    opts.add_argument("--var", metavar="NAME=VALUE", action="append", default=[])
-    opts.add_argument("--var-file", metavar="FILE", action="append", default=[])
-    add_policy_options(opts)  # type: ignore[arg-type]
-    opts.add_argument("--waivers", metavar="FILE")
-    opts.add_argument("--env", metavar="NAME")
-    opts.add_argument("--env-tag", metavar="KEY", default="environment")
-    opts.add_argument("--unknown", choices=("unknown", "fail", "pass"), default="unknown")
-    opts.add_argument("--checkov", action="store_true")
-    opts.add_argument("--checkov-bin", metavar="PATH")
-    opts.add_argument("--checkov-level", default="advisory",
-                      choices=("advisory", "soft-mandatory", "hard-mandatory"))
+    add_input_options(opts, path=False)
+    add_evaluation_options(opts)
+    add_checkov_options(opts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,11 +67,10 @@ def run(args: argparse.Namespace) -> int:
     api_url = args.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API
     code = 0
     if args.from_plan:
-        from .check import evaluate_args
         from ..report.markdown import render
+        from .options import check_from_args
 
-        args.path, args.show_passes = args.from_plan, False
-        estimate, result = evaluate_args(args)
+        estimate, result = check_from_args(args, args.from_plan, include_passes=False)
         body = render(estimate, result, comment_key=args.comment_key)
         code = 1 if result.blocking and args.fail_on_policy else 0
     else:

@@ -21,17 +21,15 @@ from ..redact import safe
 from ..errors import InputError
 from ..model import AT_LEAST_ZERO, LEFT_OUT_STATUSES, ZERO_INTERVAL, Interval
 
-FORMATS = ("table", "json", "markdown")
+def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
+    from ..report.formats import builtin_formats
+    from .options import add_input_options
 
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="compare two plans or saved JSON estimates")
     p.add_argument("old", help="plan JSON, .tf directory or saved `estimate --format json`")
     p.add_argument("new", help="plan JSON, .tf directory or saved `estimate --format json`")
-    p.add_argument("--usage", metavar="FILE", help="usage file for sides read from plans")
-    p.add_argument("--region", metavar="REGION")
-    p.add_argument("--price-book", metavar="FILE", action="append", default=[])
-    p.add_argument("--format", choices=FORMATS, default="table")
+    add_input_options(p, path=False, readers=False)
+    (formats or builtin_formats()).add_option(p, "diff", default="table")
     p.add_argument("--comment-key", metavar="KEY", help="marker key for --format markdown")
     p.add_argument("--show-unchanged", action="store_true", help="list unchanged resources too")
     p.set_defaults(run=run)
@@ -99,15 +97,12 @@ class Row:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report.formats import Report
+
     old, new = _document(args.old, args), _document(args.new, args)
     doc = diff_document(old, new, args.old, args.new)
-    if args.format == "json":
-        from ..report.json_report import dumps
-        sys.stdout.write(safe(dumps(doc)))
-    elif args.format == "markdown":
-        sys.stdout.write(safe(render_markdown(doc, args.comment_key, args.show_unchanged)))
-    else:
-        sys.stdout.write(safe(render_table(doc, args.show_unchanged)))
+    sys.stdout.write(safe(args.output_formats.render(Report("diff", document=doc, options=args),
+                                                     args.format)))
     return 0
 
 
@@ -117,12 +112,11 @@ def _document(path: str, args: argparse.Namespace) -> dict[str, Any]:
         doc = _saved_estimate(p)
         if doc is not None:
             return doc
-    from ..pipeline import EstimateOptions, estimate_path
+    from ..pipeline import estimate_path
     from ..report.json_report import estimate_document
+    from .options import estimate_options
 
-    opts = EstimateOptions(usage_file=args.usage, default_region=args.region,
-                           price_books=tuple(args.price_book), limits=args.settings.limits)
-    return estimate_document(estimate_path(path, opts))
+    return estimate_document(estimate_path(path, estimate_options(args)))
 
 
 def _saved_estimate(path: Path) -> dict[str, Any] | None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..redact import safe
 from ..errors import InputError
-from .estimate import add_common_input_options
-
-FORMATS = ("mermaid", "dot", "json", "html")
+from .options import add_input_options
 
 
 def positive_int(text: str) -> int:
@@ -23,10 +22,12 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
+    from ..report.formats import builtin_formats
+
     p = sub.add_parser("graph", help="the change as a cost-diff graph (mermaid, dot, json, html)")
-    add_common_input_options(p)
-    p.add_argument("--format", choices=FORMATS, default="mermaid")
+    add_input_options(p)
+    (formats or builtin_formats()).add_option(p, "graph", default="mermaid")
     p.add_argument("--max-nodes", type=positive_int, metavar="N",
                    help="largest picture: the rest folds into one summary node "
                         "(default: 50 for mermaid, 1000 for html; dot and json are complete)")
@@ -43,23 +44,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..graph import build_graph
     from ..pipeline import estimate_path
-    from .estimate import options_from
+    from ..report.formats import Report
+    from .options import estimate_options
 
-    estimate = estimate_path(args.path, options_from(args))
+    estimate = estimate_path(args.path, estimate_options(args))
     graph = build_graph(estimate, team_key=args.team_key)
-    if args.format == "mermaid":
-        from ..report.mermaid import mermaid
-        text = mermaid(graph, max_nodes=args.max_nodes or 50)
-    elif args.format == "dot":
-        from ..report.dot import dot
-        text = dot(graph)
-    elif args.format == "json":
-        from ..graph import render_json
-        text = render_json(graph)
-    else:
-        from ..report.html import DEFAULT_MAX_NODES, render_html
-        findings = _findings(estimate, args) if args.findings or args.policies else ()
-        text = render_html(graph, findings, max_nodes=args.max_nodes or DEFAULT_MAX_NODES)
+    fmt = args.output_formats.get("graph", args.format)
+    result = _evaluation(estimate, args) if fmt.uses_findings and (
+        args.findings or args.policies) else None
+    text = fmt.render(Report("graph", estimate=estimate, result=result, graph=graph,
+                             options=args))
     from ..report.safe_text import neutralise
 
     if args.output:
@@ -72,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _findings(estimate, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _evaluation(estimate: Any, args: argparse.Namespace) -> Any:
     from ..policy import EvaluationOptions, evaluate, load_policies
 
     policies = load_policies(args.policies, [])
-    return evaluate(estimate, policies, None, EvaluationOptions()).findings
+    return evaluate(estimate, policies, None, EvaluationOptions())

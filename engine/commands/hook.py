@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..redact import safe
-from .check import add_policy_options
+from .options import add_evaluation_options, add_input_options, add_policy_options
 
 
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     p = sub.add_parser("hook", help="pre-commit hook entry points (tags, check, policy-*)")
     inner = p.add_subparsers(dest="hook_command", metavar="HOOK", parser_class=type(p))
 
@@ -37,16 +36,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--policy", metavar="ID", action="append", default=[],
                    help="policy id or glob to evaluate (repeatable; default: every policy "
                         "Terraform source alone decides; the others are named as not run)")
-    t.add_argument("--region", metavar="REGION",
-                   help="region for resources whose provider region cannot be known")
+    add_input_options(t, path=False, pricing=False, readers=False)
     t.set_defaults(run=run_tags)
 
     c = inner.add_parser("check", help="the policy pack on changed plan JSON files")
     c.add_argument("files", nargs="*", metavar="FILE")
     _evaluation_options(c)
-    c.add_argument("--usage", metavar="FILE", help="usage file (YAML)")
-    c.add_argument("--region", metavar="REGION")
-    c.add_argument("--price-book", metavar="FILE", action="append", default=[])
+    add_input_options(c, path=False, readers=False)
     c.set_defaults(run=run_check)
 
     v = inner.add_parser("policy-validate", help="validate changed policy and waiver files")
@@ -62,11 +58,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _evaluation_options(p: argparse.ArgumentParser) -> None:
-    add_policy_options(p)
-    p.add_argument("--waivers", metavar="FILE", help="waivers file (YAML)")
-    p.add_argument("--env", metavar="NAME",
-                   help="environment for level overrides (default: each resource's tag)")
-    p.add_argument("--env-tag", metavar="KEY", default="environment")
+    add_evaluation_options(p, unknown=False)
 
 
 def _usage(p: argparse.ArgumentParser) -> int:
@@ -146,27 +138,11 @@ def changed_tf_dirs(files: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
-def overridden_resources(changed: Iterable[str]) -> set[str]:
-    """Root-module resources (`type.name`, `data.type.name`) that changed override
-    files change: their findings count as findings of those files."""
-    from ..sources.hcl.cache import parse_files
-    from ..sources.hcl.config import is_override_file, resource_key
-
-    files = [Path(f) for f in sorted(changed) if is_override_file(f)]
-    return {resource_key(btype, labels)
-            for body in (parse_files([(f, str(f)) for f in files]) if files else ())
-            for btype, labels, _, _ in body["blocks"]
-            if btype in ("resource", "data") and len(labels) == 2}
-
-
-def _root_resource(address: str) -> str | None:
-    from ..sources.address import AddressError, parse_address
-
-    try:
-        parsed = parse_address(address)
-    except AddressError:
-        return None
-    return None if parsed.module else parsed.resource_key
+def _in_changed_files(f: Any, changed: set[str]) -> bool:
+    """A finding located in a changed file, or on a resource a changed override file changes."""
+    loc = f.location
+    return loc is not None and (os.path.normpath(loc.file) in changed
+                                or any(os.path.normpath(o) in changed for o in loc.overridden_in))
 
 
 def run_tags(args: argparse.Namespace) -> int:
@@ -175,12 +151,9 @@ def run_tags(args: argparse.Namespace) -> int:
         return 0
     import dataclasses
 
-    from ..costs.base import CostRegistry
-    from ..pipeline import load_prices
+    from ..pipeline import EstimateOptions, estimate_changeset, load_prices, read_input
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
-    from ..pricing import estimate
-    from ..redact import register
-    from ..sources.terraform_hcl import TAG_ATTRIBUTES, read_hcl
+    from ..sources.terraform_readers import HclOptions
     from ..usage import Usage
 
     policies, not_run = hook_policies(load_policies(args.policies, args.data), args.policy)
@@ -189,8 +162,8 @@ def run_tags(args: argparse.Namespace) -> int:
     catalog = load_prices()
     # Policies decided by tags alone judge each resource on its own, with neither
     # prices nor other attribute values: only the resources of the changed files are
-    # read, only their tag and region attributes are evaluated, and nothing is priced
-    # (a registry with no cost models). The other policies source decides (instance
+    # read (the HCL reader's tags-only read), only their tag and region attributes are
+    # evaluated, and nothing is priced. The other policies source decides (instance
     # family, GPU class, purchase option, attributes) may look through launch
     # templates and endpoint configurations: when a changed file holds a resource
     # one of them selects, the whole directory is read and priced, as `check` does.
@@ -200,36 +173,34 @@ def run_tags(args: argparse.Namespace) -> int:
     needs_counts = any(_counts(p) for p in others)
     kept: list[Any] = []
     warnings: list[str] = []
+
+    def read(directory: str, hcl: HclOptions) -> Any:
+        # read_input registers sensitive values, so that `safe()` scrubs them from the lines
+        return read_input(directory, EstimateOptions(
+            default_region=args.region, limits=args.settings.limits,
+            readers={"terraform-hcl": hcl}))
+
     for directory in sorted(dirs):
-        limits = args.settings.limits
-        # every read registers its sensitive values, as the pipeline's reads do, so
-        # that `safe()` scrubs them from the finding lines
-        changeset = register(read_hcl(directory, default_region=args.region,
-                                      attributes=TAG_ATTRIBUTES, files=dirs[directory],
-                                      limits=limits))
+        changed = tuple(sorted(dirs[directory]))
+        changeset = read(directory, HclOptions(tags_only=True, files=changed))
         selected = [c for c in changeset.changes
                     if any(p.selector.type_matches(c.type) for p in others)]
-        chosen, registry = tag_set, CostRegistry(models={})
+        chosen, price = tag_set, False
         if selected and not needs_counts and all(c.type in _SELF_DESCRIBED for c in selected):
             # resources that may name their own instance type: when they do, their
             # own attributes decide those policies and nothing is priced
-            own = register(read_hcl(directory, default_region=args.region,
-                                    files=dirs[directory], limits=limits))
+            own = read(directory, HclOptions(files=changed))
             if all(_self_described(c) for c in own.changes
                    if any(p.selector.type_matches(c.type) for p in others)):
                 changeset, chosen, selected = own, policies, []
         if selected:
-            changeset, chosen, registry = register(read_hcl(
-                directory, default_region=args.region, limits=limits)), policies, None
+            changeset, chosen, price = read(directory, HclOptions()), policies, True
         if not chosen.policies:
             continue
-        est = estimate(changeset, catalog=catalog, usage=Usage(), registry=registry)
+        est = estimate_changeset(changeset, catalog=catalog, usage=Usage(), price=price)
         result = evaluate(est, chosen, waivers, options)
         warnings += result.warnings
-        overridden = overridden_resources(dirs[directory])
-        kept += [f for f in result.findings if f.location is not None
-                 and (os.path.normpath(f.location.file) in dirs[directory]
-                      or (overridden and f.address and _root_resource(f.address) in overridden))]
+        kept += [f for f in result.findings if _in_changed_files(f, dirs[directory])]
     for note in dict.fromkeys(warnings):
         print(f"costwarden: warning: {note}", file=sys.stderr)
     if not_run:
@@ -245,15 +216,14 @@ def run_check(args: argparse.Namespace) -> int:
     files = [f for f in args.files if os.path.isfile(f)]
     if not files:
         return 0
-    from ..pipeline import EstimateOptions, estimate_path
+    from ..pipeline import estimate_path
     from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from .options import estimate_options
 
     policies = load_policies(args.policies, args.data)
     waivers = load_waivers(args.waivers, policies) if args.waivers else None
     options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
-    est_options = EstimateOptions(usage_file=args.usage, default_region=args.region,
-                                  price_books=tuple(args.price_book),
-                                  limits=args.settings.limits)
+    est_options = estimate_options(args)
     found: list[Any] = []
     warnings: list[str] = []
     for file in files:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, formats: object = None) -> None:
     p = sub.add_parser("policy", help="validate, test and describe policy files")
     inner = p.add_subparsers(dest="policy_command", metavar="ACTION", parser_class=type(p))
     v = inner.add_parser("validate", help="check policy, data and waiver files (exit 2 on any "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..errors import CostwardenError, EXIT_BAD_INPUT
+from ..errors import CostwardenError, EXIT_BAD_INPUT, InputError
 from ..model import Finding, SourceLocation
 
 ENV_BIN = "COSTWARDEN_CHECKOV"
@@ -54,21 +54,32 @@ def find_checkov(explicit: str | None = None,
     return found
 
 
-def command(binary: str, path: str | Path) -> list[str]:
+# input format -> checkov framework: checkov reads Terraform only
+FRAMEWORKS = {"terraform-hcl": "terraform", "terraform-plan": "terraform_plan"}
+
+
+def command(binary: str, path: str | Path, source_format: str) -> list[str]:
+    """checkov's command line for the input at `path`, read as `source_format`."""
+    framework = FRAMEWORKS.get(source_format)
+    if framework is None or not isinstance(path, (str, Path)):
+        what = source_format if framework is None else "a parsed document, not a file"
+        raise InputError(str(path) if isinstance(path, (str, Path)) else None,
+                         f"--checkov reads Terraform input only "
+                         f"({', '.join(FRAMEWORKS)}); this input is {what}")
     p = Path(path)
-    target = ["-d", str(p), "--framework", "terraform"] if p.is_dir() else \
-        ["-f", str(p), "--framework", "terraform_plan"]
+    target = ["-d" if p.is_dir() else "-f", str(p), "--framework", framework]
     # --soft-fail: exit 0 with failed checks, so a non-zero exit means checkov broke;
     # --skip-download: no network (guidelines come from checkov's own metadata).
     return [binary, *target, "-o", "json", "--soft-fail", "--quiet", "--skip-download",
             "--compact"]
 
 
-def run_checkov(path: str | Path, *, binary: str, level: str = "advisory",
+def run_checkov(path: str | Path, *, binary: str, source_format: str, level: str = "advisory",
                 timeout: int = TIMEOUT) -> CheckovRun:
+    cmd = command(binary, path, source_format)  # a non-Terraform input: exit 2, nothing run
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
     try:
-        proc = subprocess.run(command(binary, path), capture_output=True, text=True,
+        proc = subprocess.run(cmd, capture_output=True, text=True,
                               timeout=timeout, env=env, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise CheckovError(f"checkov could not be started: {binary}") from None

@@ -1,149 +1,152 @@
 """Detect an input's format from its content and read it into a ChangeSet.
 
-Formats (by content, never by file name):
-- "terraform-plan":  `terraform show -json` output (resource_changes / format_version)
-- "terraform-hcl":   a directory of *.tf files            (engine.sources.terraform_hcl)
-- "pulumi-preview":  `pulumi preview --json` (steps)      (reader added separately)
-- "pulumi-events":   engine event stream, JSON lines      (reader added separately)
-- "pulumi-export":   `pulumi stack export` (deployment)   (reader added separately)
-To add a reader, give its format a branch in `_read_document` / `_read_directory`.
+The formats are the readers of a registry (`engine.sources.readers`): a path is
+a file (parsed as JSON, or JSON lines) or a directory; an already parsed
+document (a mapping or a list) is read as it is. The first reader that claims
+the input reads it; to add a format, add a `Reader` (see readers.py).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from engine.errors import InputError
 from engine.model import ChangeSet
 from engine.settings import DEFAULT_LIMITS, Limits
 from engine.sources.documents import _StrictJsonError, decode_text, loads_strict, parse_json, \
     read_bytes
-from engine.sources.terraform_plan import read_plan
+from engine.sources.readers import ReadContext, Reader, Readers, as_readers, options_mapping
 
 _ZIP_MAGIC = b"PK\x03\x04"
-
-
-@dataclass(frozen=True, slots=True)
-class HclOptions:
-    """What only the HCL reader uses: variable values and a base tree to compare with."""
-
-    var_files: tuple[str, ...] = ()
-    variables: tuple[tuple[str, str], ...] = ()
-    base: str | None = None
 _MAX_DIR_CANDIDATES = 50
+DOCUMENT_NAME = "<document>"
 
 
-def read_changeset(path: str | Path, *, default_region: str | None = None,
-                   hcl: HclOptions | None = None,
-                   limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
-    """Read a plan file, or a directory of .tf files (or holding one plan), into a ChangeSet."""
-    file = str(path)
-    p = Path(path)
-    hcl = hcl or HclOptions()
+def read_changeset(source: str | Path | Mapping[str, Any] | list[Any], *,
+                   default_region: str | None = None,
+                   options: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
+                   readers: Readers | Iterable[Reader] | None = None,
+                   name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+    """Read a plan file, a directory of .tf files (or holding one plan), or an already
+    parsed document (`name` is shown in its errors) into a ChangeSet.
+
+    `options` maps a reader's name to its options (e.g. {"terraform-hcl": HclOptions(...)});
+    `readers` replaces the built-in registry."""
+    registry = as_readers(readers)
+    context = ReadContext(default_region, limits, options_mapping(options))
+    if isinstance(source, (Mapping, list)):
+        shown = name or DOCUMENT_NAME
+        _refuse(registry, context, shown, "document")
+        return read_document(source, shown, context, registry)
+    file = str(source)
+    p = Path(source)
     if p.is_dir():
-        return _read_directory(p, file, default_region, hcl, limits)
+        return _read_directory(p, file, context, registry)
     if not p.exists():
         raise InputError(file, "file not found")
-    if hcl.base is not None:
-        raise InputError(file, "--base compares two directories of .tf files; this is a file "
-                               "(to compare two plans, price each and compare the JSON)")
+    _refuse(registry, context, file, "file")
     data = read_bytes(p, limits)
     if data.startswith(_ZIP_MAGIC):
         raise InputError(file, "is a binary Terraform plan file; convert it with "
                                "`terraform show -json PLANFILE > plan.json` and pass that")
-    text = decode_text(data, file)
+    return read_text(decode_text(data, file), file, context, registry)
+
+
+def read_text(text: str, file: str, context: ReadContext = ReadContext(),
+              readers: Readers | None = None) -> ChangeSet:
+    """Read JSON text (one document, or JSON lines) into a ChangeSet."""
+    registry = as_readers(readers)
     try:
         document = loads_strict(text)
     except _StrictJsonError:
         parse_json(text, file)  # raises the one-line InputError
         raise  # pragma: no cover - parse_json always raises here
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and _looks_like_json_lines(text):
-            return _read_document("pulumi-events", text, file, default_region, limits)
+        if exc.msg == "Extra data":
+            for reader in registry:
+                if reader.detect_lines is not None and reader.detect_lines(text):
+                    return _read(reader, text, file, context)
         parse_json(text, file)  # raises the one-line InputError
         raise  # pragma: no cover - parse_json always raises here
     except RecursionError:
         raise InputError(file, "JSON nesting is too deep") from None
-    return _read_document(sniff_format(document, file), document, file, default_region, limits)
+    return read_document(document, file, context, registry)
 
 
-def sniff_format(document: Any, file: str) -> str:
-    """The format name of a parsed JSON document, or an InputError saying what it is."""
+def read_document(document: Any, file: str, context: ReadContext = ReadContext(),
+                  readers: Readers | None = None) -> ChangeSet:
+    return _read(detect_document(document, file, readers), document, file, context)
+
+
+def detect_document(document: Any, file: str, readers: Readers | None = None) -> Reader:
+    """The reader of a parsed JSON document, or an InputError saying what it is."""
+    registry = as_readers(readers)
+    for reader in registry:
+        if reader.detect_document is None:
+            continue
+        claimed = reader.detect_document(document)
+        if isinstance(claimed, str):
+            raise InputError(file, claimed)
+        if claimed:
+            return reader
+    for reader in registry:
+        reason = reader.explain(document) if reader.explain is not None else None
+        if reason:
+            raise InputError(file, reason)
     if not isinstance(document, dict):
         kind = "an array" if isinstance(document, list) else f"a JSON {type(document).__name__}"
         raise InputError(file, f"not a Terraform plan: the document is {kind}, expected an "
                                "object from `terraform show -json`")
     keys = set(document)
-    if "resource_changes" in keys or ("format_version" in keys and keys & {
-            "planned_values", "terraform_version", "configuration", "prior_state",
-            "output_changes"}):
-        if "values" in keys and "planned_values" not in keys and "resource_changes" not in keys:
-            raise InputError(file, "is a Terraform state (`terraform show -json` without a "
-                                   "plan file), not a plan; pass the JSON of a saved plan")
-        return "terraform-plan"
-    if "planned_values" in keys:
-        raise InputError(file, "is a planned_values fragment, not a plan from `terraform show "
-                               "-json` (no resource_changes/format_version): it has no actions "
-                               "to price")
-    if "steps" in keys and isinstance(document.get("steps"), list):
-        return "pulumi-preview"
-    if "deployment" in keys or "checkpoint" in keys:
-        return "pulumi-export"
-    if "format_version" in keys and "values" in keys:
-        raise InputError(file, "is a Terraform state (`terraform show -json` without a plan "
-                               "file), not a plan; pass the JSON of a saved plan")
     shown = ", ".join(sorted(map(str, keys))[:8]) + (", ..." if len(keys) > 8 else "")
     raise InputError(file, "not a Terraform plan (expected resource_changes/format_version; "
                            f"found keys: {shown or 'none'})")
 
 
-def _looks_like_json_lines(text: str) -> bool:
-    first = text.lstrip().split("\n", 1)[0]
-    try:
-        return isinstance(json.loads(first), dict)
-    except (json.JSONDecodeError, RecursionError):
-        return False
+def sniff_format(document: Any, file: str, readers: Readers | None = None) -> str:
+    """The format name of a parsed JSON document, or an InputError saying what it is."""
+    return detect_document(document, file, readers).name
 
 
-def _read_document(fmt: str, document: Any, file: str, default_region: str | None,
-                   limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
-    if fmt == "terraform-plan":
-        return read_plan(document, file, default_region=default_region, limits=limits)
-    # Pulumi readers plug in here (pulumi-preview, pulumi-events, pulumi-export).
-    raise InputError(file, f"{fmt} input is recognised but not supported yet")
+def _read(reader: Reader, value: Any, file: str, context: ReadContext) -> ChangeSet:
+    return reader.read(value, file, context.options_for(reader), context)
 
 
-def _read_directory(directory: Path, file: str, default_region: str | None,
-                    hcl: HclOptions, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+def _refuse(registry: Readers, context: ReadContext, shown: str, kind: str) -> None:
+    """Readers whose options were given for an input another reader reads refuse them."""
+    for reader in registry:
+        if reader.refuse is not None:
+            reader.refuse(context.options_for(reader), shown, kind)
+
+
+def _read_directory(directory: Path, file: str, context: ReadContext,
+                    registry: Readers) -> ChangeSet:
     try:
         entries = sorted(directory.iterdir())
     except OSError as exc:
         raise InputError(file, f"cannot list directory: {exc.strerror or exc}") from None
-    if any(e.suffix == ".tf" and e.is_file() for e in entries):
-        from engine.sources.terraform_hcl import read_hcl
-
-        return read_hcl(file, var_files=hcl.var_files, variables=dict(hcl.variables),
-                        default_region=default_region, base=hcl.base, limits=limits)
-    if hcl.base is not None:
-        raise InputError(file, "--base compares two directories of .tf files; this directory "
-                               "has none")
-    plans: list[Path] = []
+    for reader in registry:
+        if reader.detect_directory is not None and reader.detect_directory(entries):
+            return _read(reader, directory, file, context)
+    _refuse(registry, context, file, "directory")
+    found: list[Path] = []
+    listed = [r for r in registry if r.in_directory is not None]
     for candidate in [e for e in entries if e.suffix == ".json" and e.is_file()][
             :_MAX_DIR_CANDIDATES]:
         try:
-            data = read_bytes(candidate, limits)
+            data = read_bytes(candidate, context.limits)
             document = loads_strict(decode_text(data, str(candidate)))
         except (InputError, json.JSONDecodeError, _StrictJsonError, RecursionError):
             continue
-        if isinstance(document, dict) and "resource_changes" in document:
-            plans.append(candidate)
-    if not plans:
+        if any(r.in_directory(document) for r in listed):  # type: ignore[misc]
+            found.append(candidate)
+    if not found:
         raise InputError(file, "directory holds no Terraform plan JSON (a *.json file from "
                                "`terraform show -json`) and no *.tf files")
-    if len(plans) > 1:
-        names = ", ".join(p.name for p in plans[:5])
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found[:5])
         raise InputError(file, f"directory holds several plan files ({names}); pass one")
-    return read_changeset(plans[0], default_region=default_region, limits=limits)
+    return read_changeset(found[0], default_region=context.default_region,
+                          readers=registry, limits=context.limits)

@@ -145,7 +145,8 @@ def _expand(inst: ModuleInstance, decl: ResourceDecl) -> Iterator[ResourceChange
             region=region, actions=("create",), unknown_paths=frozenset(paths),
             tags_after=tags, unknown_tag_keys=frozenset(unknown_tags),
             sensitive_paths=tainted_paths(after, inst.ctx.tainted),
-            depends_on=refs, source=SourceLocation(decl.file, decl.line),
+            depends_on=refs, source=SourceLocation(decl.file, decl.line,
+                                                 overridden_in=decl.overridden_in),
             provider_config_key=pconf.key if pconf else provider)
 
 
