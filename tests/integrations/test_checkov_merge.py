@@ -117,3 +117,36 @@ def test_checkov_on_a_directory(cli, checkov_bin, monkeypatch):
     ckv = [f for f in doc["findings"] if f["policy_file"] == "checkov"]
     assert ckv and all(f["location"].startswith("tests/hcl/fixtures/gpu_stack/") for f in ckv)
     assert os.path.exists(VENV / ".complete")
+
+
+def test_checkov_refuses_an_input_that_is_not_terraform(tmp_path):
+    """checkov is run with a Terraform framework only; another format is one InputError
+    (exit 2) and checkov is never started."""
+    from engine.checking import CheckOptions, check_source
+    from engine.errors import InputError
+    from engine.integrations.checkov import command
+    from engine.model import ChangeSet
+    from engine.sources.readers import Reader, builtin_readers
+
+    ran = tmp_path / "ran"
+    fake = tmp_path / "checkov"
+    fake.write_text(f"#!/bin/sh\ntouch {ran}\necho '{{}}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    toy = Reader("toy", lambda doc, shown, opts, ctx: ChangeSet(source_format="toy",
+                                                                source_path=shown, changes=()),
+                 detect_document=lambda doc: isinstance(doc, dict) and "toy" in doc)
+    source = tmp_path / "toy.json"
+    source.write_text('{"toy": 1}', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        check_source(source, options=CheckOptions(checkov=True, checkov_bin=str(fake)),
+                     readers=builtin_readers().with_readers(toy))
+    assert err.value.exit_code == 2
+    assert str(err.value) == (f"{source}: --checkov reads Terraform input only (terraform-hcl, "
+                              "terraform-plan); this input is toy")
+    assert not ran.exists()
+    assert command("checkov", PLAN, "terraform-plan")[1:5] == ["-f", PLAN, "--framework",
+                                                               "terraform_plan"]
+    assert command("checkov", "tests/hcl/fixtures/gpu_stack", "terraform-hcl")[1:5] == [
+        "-d", "tests/hcl/fixtures/gpu_stack", "--framework", "terraform"]
+    with pytest.raises(InputError, match="this input is pulumi-preview"):
+        command("checkov", PLAN, "pulumi-preview")
