@@ -168,7 +168,7 @@ def _html(r: Report) -> str:
 
 
 def _diff_table(r: Report) -> str:
-    from ..commands.diff import render_table
+    from .diff_text import render_table
 
     return render_table(r.document, r.option("show_unchanged", False))
 
@@ -180,13 +180,13 @@ def _diff_json(r: Report) -> str:
 
 
 def _diff_markdown(r: Report) -> str:
-    from ..commands.diff import render_markdown
+    from .diff_text import render_markdown
 
     return render_markdown(r.document, r.option("comment_key"), r.option("show_unchanged", False))
 
 
 def _breakdown_table(r: Report) -> str:
-    from ..commands.breakdown import render_table
+    from .breakdown import render_table
 
     return render_table(r.document, r.estimate.changeset.source_path, r.estimate.currency)
 
@@ -194,7 +194,7 @@ def _breakdown_table(r: Report) -> str:
 def _breakdown_json(r: Report) -> str:
     import json
 
-    from ..commands.breakdown import breakdown_document
+    from .breakdown import breakdown_document
 
     doc = breakdown_document(r.document, r.estimate.currency)
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
