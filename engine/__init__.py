@@ -53,7 +53,7 @@ def estimate(path: str, *, usage_file: str | None = None, region: str | None = N
 
     hcl = {"terraform-hcl": HclOptions(base=base)} if base is not None else {}
     return estimate_path(path, EstimateOptions(usage_file=usage_file, default_region=region,
-                                               price_books=tuple(price_books), readers=hcl))
+                                               price_books=tuple(price_books), reader_options=hcl))
 
 
 def check(path: str, *, policies: Sequence[str] = (), data: Sequence[str] = (),

@@ -18,12 +18,12 @@ class EstimateOptions:
     price_books: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS  # from the global --limit NAME=VALUE
     # each reader's own options by reader name, e.g. {"terraform-hcl": HclOptions(base=...)}
-    readers: tuple[tuple[str, Any], ...] | Mapping[str, Any] = ()
+    reader_options: tuple[tuple[str, Any], ...] | Mapping[str, Any] = ()
 
     def __post_init__(self) -> None:
         from .sources.readers import options_mapping
 
-        object.__setattr__(self, "readers", options_mapping(self.readers))
+        object.__setattr__(self, "reader_options", options_mapping(self.reader_options))
 
 
 def read_input(source: str | Path | Mapping[str, Any] | list[Any],
@@ -35,7 +35,7 @@ def read_input(source: str | Path | Mapping[str, Any] | list[Any],
     from .sources.detect import read_changeset
 
     return register(read_changeset(source, default_region=options.default_region,
-                                   options=options.readers, readers=readers, name=name,
+                                   options=options.reader_options, readers=readers, name=name,
                                    limits=options.limits))
 
 

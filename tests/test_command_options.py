@@ -38,12 +38,12 @@ def test_every_command_reads_the_same_input_options(argv):
 
     assert _options(argv) == EstimateOptions(
         usage_file="u.yml", default_region="eu-west-1", price_books=("pb.yml",),
-        readers={"terraform-hcl": HclOptions(var_files=("x.tfvars",), variables=(("a", "b=c"),),
-                                             base="../main")})
+        reader_options={"terraform-hcl": HclOptions(
+            var_files=("x.tfvars",), variables=(("a", "b=c"),), base="../main")})
 
 
 def test_commands_without_reader_options_get_none():
-    assert _options(["diff", "a.json", "b.json", "--region", "us-east-1"]).readers == ()
+    assert _options(["diff", "a.json", "b.json", "--region", "us-east-1"]).reader_options == ()
     assert _options(["hook", "check", "--usage", "u.yml"]).usage_file == "u.yml"
 
 
@@ -92,7 +92,7 @@ def test_the_hcl_reader_carries_override_files_on_the_location(tmp_path):
     assert locations["aws_instance.b"].overridden_in == ()
     # the tag hook's read: tags only, only what the changed override file changes
     hcl = HclOptions(tags_only=True, files=(str(override),))
-    only = read_input(tmp_path, EstimateOptions(readers={"terraform-hcl": hcl}))
+    only = read_input(tmp_path, EstimateOptions(reader_options={"terraform-hcl": hcl}))
     assert [(c.address, dict(c.after)) for c in only.changes] == [
         ("aws_instance.a", {"tags": {"team": "t"}})]
 

@@ -178,7 +178,7 @@ def run_tags(args: argparse.Namespace) -> int:
         # read_input registers sensitive values, so that `safe()` scrubs them from the lines
         return read_input(directory, EstimateOptions(
             default_region=args.region, limits=args.settings.limits,
-            readers={"terraform-hcl": hcl}))
+            reader_options={"terraform-hcl": hcl}))
 
     for directory in sorted(dirs):
         changed = tuple(sorted(dirs[directory]))

@@ -50,7 +50,7 @@ TOY_DOC = {"toy": 1, "machines": {"a": {"type": "g5.xlarge"}, "b": {}}}
 def test_a_toy_reader_is_read_end_to_end_into_a_priced_estimate(tmp_path):
     readers = builtin_readers().with_readers(TOY)
     options = EstimateOptions(default_region="us-east-1",
-                              readers={"toy": ToyOptions(instance_type="m5.large")})
+                              reader_options={"toy": ToyOptions(instance_type="m5.large")})
     est = estimate_path(TOY_DOC, options, readers=readers)  # a document, in memory
     assert est.changeset.source_format == "toy"
     types = {c.address: c.after["instance_type"] for c in est.changeset.changes}
@@ -87,7 +87,7 @@ def test_a_parsed_plan_document_reads_as_its_file_does():
 def test_base_with_a_document_is_refused():
     from engine.sources.terraform_readers import HclOptions
 
-    options = EstimateOptions(readers={"terraform-hcl": HclOptions(base="main")})
+    options = EstimateOptions(reader_options={"terraform-hcl": HclOptions(base="main")})
     with pytest.raises(InputError, match="--base compares two directories of .tf files; "
                                          "this is a document"):
         read_input({"resource_changes": []}, options, name="plan")
