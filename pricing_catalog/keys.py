@@ -85,12 +85,20 @@ class Price:
 
 @dataclass(frozen=True, slots=True)
 class InstanceInfo:
-    """Hardware facts of an instance type (EC2 or SageMaker ml.*)."""
+    """Hardware facts of one machine type of one provider, keyed by (provider, type).
 
+    A type billed under another name (SageMaker's `ml.p5.48xlarge` runs a
+    `p5.48xlarge`) is mapped to its hardware by the cost model, not here.
+    """
+
+    provider: str  # "aws"
     instance_type: str
     vcpu: int | None
     memory_gib: Decimal | None
-    gpu_count: int  # accelerators: GPUs, Trainium/Inferentia chips, Gaudi cards
+    gpu_count: int  # accelerators per instance: GPUs, Trainium/Inferentia chips, Gaudi cards
     gpu_model: str | None  # "NVIDIA H100", "AWS Trainium", ...
     gpu_memory_gb: Decimal | None  # per accelerator
     source: str
+    accelerator_kind: str | None = None  # "gpu", "tpu", "trainium", "inferentia", "gaudi"
+    accelerator_vendor: str | None = None  # "NVIDIA", "AWS", "Habana"
+    accelerator_label: str | None = None  # short name shown in tables: "H100"
