@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey
+from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey, accelerator_facts
 
 
 # attribute -> catch-all value used when no record has the exact value
@@ -125,6 +125,14 @@ class Catalog:
     def instance_types(self, provider: str | None = None) -> tuple[str, ...]:
         """Machine types with hardware facts (of one provider, or of all)."""
         return tuple(sorted(t for p, t in self._instances if provider in (None, p)))
+
+    def accelerator_label(self, model: str) -> str:
+        """The short name of an accelerator model ("NVIDIA H100" -> "H100"): a hardware
+        row's, else by its vendor prefix, else the model itself."""
+        for info in self._instances.values():
+            if info.gpu_model == model and info.accelerator_label:
+                return info.accelerator_label
+        return accelerator_facts(model)[2] or model
 
     def unavailable_reason(self, key: PriceKey) -> str | None:
         for entry in self._unavailable:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
 
 # Every purchase option the catalog knows: the one list. Each cloud bundle names the
 # ones it prices (engine.clouds, Cloud.purchase_options); the JSON schemas' enums are
@@ -102,3 +104,22 @@ class InstanceInfo:
     accelerator_kind: str | None = None  # "gpu", "tpu", "trainium", "inferentia", "gaudi"
     accelerator_vendor: str | None = None  # "NVIDIA", "AWS", "Habana"
     accelerator_label: str | None = None  # short name shown in tables: "H100"
+
+
+# Model-name prefix -> (kind, vendor, whether the table label drops the prefix), for
+# hardware rows that do not spell out accelerator_kind/_vendor/_label.
+ACCELERATOR_PREFIXES: Mapping[str, tuple[str, str, bool]] = MappingProxyType({
+    "NVIDIA ": ("gpu", "NVIDIA", True),
+    "AWS Trainium": ("trainium", "AWS", False),
+    "AWS Inferentia": ("inferentia", "AWS", False),
+    "Habana Gaudi": ("gaudi", "Habana", False),
+    "Google TPU": ("tpu", "Google", False),
+})
+
+
+def accelerator_facts(model: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, vendor, short label) of an accelerator model from its vendor prefix."""
+    for prefix, (kind, vendor, strip) in ACCELERATOR_PREFIXES.items():
+        if model.startswith(prefix):
+            return kind, vendor, model[len(prefix):] if strip else model
+    return None, None, None

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from .catalog import Catalog, CatalogInfo, Source, Unavailable
 from .datafile import DATA_SCHEMA, PACKAGE_DIR, json_path, line_of, read_json, validate
 from .errors import CatalogError
-from .keys import InstanceInfo, Price, PriceKey, PriceTier
+from .keys import ACCELERATOR_PREFIXES, InstanceInfo, Price, PriceKey, PriceTier, accelerator_facts
 
 DATA_DIR = PACKAGE_DIR / "data"
 LOCK_FILE = PACKAGE_DIR / "catalog.lock.json"
@@ -264,25 +264,6 @@ class _DocReader:
         if tiers[0].price != Decimal(rec["price"]):
             raise self.fail("price must equal the first tier's price", "records", i, "price")
         return tiers
-
-
-# Model-name prefix -> (kind, vendor, whether the table label drops the prefix), for
-# hardware rows that do not spell out accelerator_kind/_vendor/_label.
-ACCELERATOR_PREFIXES: dict[str, tuple[str, str, bool]] = {
-    "NVIDIA ": ("gpu", "NVIDIA", True),
-    "AWS Trainium": ("trainium", "AWS", False),
-    "AWS Inferentia": ("inferentia", "AWS", False),
-    "Habana Gaudi": ("gaudi", "Habana", False),
-    "Google TPU": ("tpu", "Google", False),
-}
-
-
-def accelerator_facts(model: str) -> tuple[str | None, str | None, str | None]:
-    """(kind, vendor, short label) of an accelerator model from its vendor prefix."""
-    for prefix, (kind, vendor, strip) in ACCELERATOR_PREFIXES.items():
-        if model.startswith(prefix):
-            return kind, vendor, model[len(prefix):] if strip else model
-    return None, None, None
 
 
 def _dec(value: str | None) -> Decimal | None:
