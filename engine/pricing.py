@@ -13,8 +13,6 @@ import dataclasses
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
-from pricing_catalog.keys import PriceKey
-
 from .costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
 from .model import (HOURS_PER_MONTH, Accelerator, ComponentFacts, CostStatus, Estimate,
                     Launchable, Machine, PricedComponent, ResourceChange, ResourceCost, SideCost)

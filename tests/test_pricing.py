@@ -312,3 +312,33 @@ def test_only_a_regional_price_needs_a_region(tmp_path, scope, status, reason):
     (component,) = est.resources[0].after.components
     assert (component.status, component.reason) == (status, reason)
     assert est.resources[0].after.hourly == (D(2) if scope == "global" else None)
+
+
+def test_machines_of_a_type_are_declared_once():
+    from engine.clouds import Cloud, cost_registry
+    from engine.model import Launchable
+
+    def read(view):
+        return Launchable()
+
+    model = CostModel("toy_vm", lambda v: None, lambda s, u: [])
+    with pytest.raises(ValueError, match="machines of toy_vm declared twice"):
+        cost_registry([Cloud("a", ("a",), models=(model,), configured_machines={"toy_vm": read})])
+    with pytest.raises(ValueError, match="machines of toy_tpl declared twice"):
+        cost_registry([Cloud("a", ("a",), configured_machines={"toy_tpl": read}),
+                       Cloud("b", ("b",), configured_machines={"toy_tpl": read})])
+
+
+def test_a_type_without_a_model_gets_the_machines_its_cloud_reads():
+    from engine.model import Launchable
+
+    def read(view):
+        return Launchable((Machine("toy", view.get("size"), family="t"),))
+
+    registry = CostRegistry(models={}, free_types=frozenset({"toy_template"}),
+                            configured_machines={"toy_template": read})
+    tpl = change("toy_template.t", "create", None, {"size": "t-8"}, rtype="toy_template")
+    est = estimate(ChangeSet("terraform-plan", "plan.json", (tpl,)), catalog=FakeCatalog(),
+                   usage=Usage(), registry=registry)
+    (r,) = est.resources
+    assert r.status == "free" and r.after.launchable.machines == (Machine("toy", "t-8", family="t"),)

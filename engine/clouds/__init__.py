@@ -104,7 +104,11 @@ def cost_registry(clouds: Iterable[Cloud]) -> "CostRegistry":
         models.update((m.resource_type, m) for m in cloud_models)
         free |= cloud.free_types
         carried.update(cloud.carried_by)
-        machines.update(cloud.configured_machines)
+        for resource_type, read in cloud.configured_machines.items():
+            if resource_type in machines or resource_type in models:
+                raise ValueError(f"machines of {resource_type} declared twice (a cost model "
+                                 f"or another reader, and {cloud.name})")
+            machines[resource_type] = read
     return CostRegistry(models=dict(sorted(models.items())), free_types=frozenset(free),
                         carried_by=carried, configured_machines=machines)
 
