@@ -169,18 +169,21 @@ class _Pricer:
                             reasons=(str(exc),), launchable=launchable)
         hours = usage.get("hours_per_month", HOURS_PER_MONTH)
         try:
-            cache_key: Any = (model.resource_type, spec, tuple(sorted(usage.items())))
+            # the launchable machines are part of the result (read from the view)
+            cache_key: Any = (model.resource_type, spec, tuple(sorted(usage.items())),
+                              launchable)
             hash(cache_key)
         except TypeError:
             cache_key = None
         if cache_key is not None and cache_key in self._sides:
-            result = self._sides[cache_key]
-        else:
-            components = model.components(spec, usage)
-            result = self._combine([self._price(c, hours) for c in components])
-            if cache_key is not None:
-                self._sides[cache_key] = result
-        return result if launchable is None else dataclasses.replace(result, launchable=launchable)
+            return self._sides[cache_key]
+        components = model.components(spec, usage)
+        result = self._combine([self._price(c, hours) for c in components])
+        if launchable is not None:
+            result = dataclasses.replace(result, launchable=launchable)
+        if cache_key is not None:
+            self._sides[cache_key] = result
+        return result
 
     def _find_related(self, change: ResourceChange, resource_type: str,
                       ref_attr: str) -> list[SideView]:

@@ -2,8 +2,9 @@
 
 Derived facts (instance types, families, purchase options, GPUs) come from what the
 cost models declare: the machines of priced components (`PricedComponent.facts`)
-and the machines a side may launch (`SideCost.launchable`); for a resource no cost
-model declares them for, from its cloud's `configured_machines`. They are computed
+and the machines a side may launch (`SideCost.launchable`, from the cost model or
+its cloud's `configured_machines`); when nothing declared them, the generic reader
+of `engine.clouds.hardware`. They are computed
 on first use and cached per resource, so a pack of many policies stays linear.
 """
 
@@ -118,8 +119,9 @@ class Subject:
         return self._cache[key]
 
     def launchable(self, side: Side) -> Launchable:
-        """The machines this side may run beyond its priced ones, as its cost model
-        declares them, else as its cloud reads them from the configuration."""
+        """The machines this side may run beyond its priced ones: as its cost model or
+        its cloud's reader declared them at pricing, else as the generic reader finds
+        them in the attributes (a run that priced nothing, a cloud without models)."""
         key = ("launchable", side)
         if key not in self._cache:
             sc = self.side_cost(side)
