@@ -4,8 +4,8 @@ Derived facts (instance types, families, purchase options, GPUs) come from what 
 cost models declare: the machines of priced components (`PricedComponent.facts`)
 and the machines a side may launch (`SideCost.launchable`, from the cost model or
 its cloud's `configured_machines`); when nothing declared them, the generic reader
-of `engine.clouds.hardware`. They are computed
-on first use and cached per resource, so a pack of many policies stays linear.
+of `engine.clouds.hardware`. They are computed on first use and cached per
+resource, so a pack of many policies stays linear.
 """
 
 from __future__ import annotations
