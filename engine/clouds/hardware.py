@@ -7,8 +7,8 @@ have no cost model of their own (`Cloud.configured_machines`: launch templates,
 fleets); pricing attaches what they read to each side (`SideCost.launchable`).
 `generic_machines` is the last resort for a resource nothing declared machines
 for (a cloud without cost models yet, or a run that prices nothing, such as the
-pre-commit tag hook): it reads the attribute names providers commonly use. It
-needs no bundle, so the policy layer never imports cost models.
+pre-commit tag hook): it reads the attribute names providers commonly use, and
+leaves families to the machine's cloud. Neither loads a cost model.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def option_of(value: Any) -> str:
 
 def attribute_machines(provider: str | None, paths: Sequence[AttrPath],
                        spot: Callable[[SideView], bool] = lambda view: False,
-                       family: Callable[[str], str] = instance_family) -> MachineReader:
+                       family: Callable[[str], str] | None = instance_family) -> MachineReader:
     """A reader of the machine types at `paths` (nested blocks in either shape) of
-    `provider` (None: the resource's). The purchase option is `capacity_type` or the
+    `provider` (None: the resource's), named in families by `family` (None: left to
+    the machine's cloud). The purchase option is `capacity_type` or the
     market type of `instance_market_options` when given, else spot when `spot(view)`,
     else on-demand."""
     def read(view: SideView) -> Launchable:
@@ -60,7 +61,8 @@ def attribute_machines(provider: str | None, paths: Sequence[AttrPath],
             if isinstance(value, str) and value:
                 types.append(value)
         owner = provider or view.change.provider
-        machines = tuple(Machine(owner, t, family=family(t)) for t in dict.fromkeys(types))
+        machines = tuple(Machine(owner, t, family=family(t) if family else None)
+                         for t in dict.fromkeys(types))
         capacity, capacity_unknown = soft_get(view, "capacity_type")
         market, _ = soft_get(view, "instance_market_options", 0, "market_type")
         if isinstance(capacity, str):
@@ -88,4 +90,5 @@ GENERIC_PATHS: tuple[AttrPath, ...] = (
     ("instance_type",), ("machine_type",), ("vm_size",), ("size",), ("node_type",),
     ("resource_config", 0, "instance_type"), ("node_config", 0, "machine_type"))
 
-generic_machines: MachineReader = attribute_machines(None, GENERIC_PATHS, generic_spot)
+generic_machines: MachineReader = attribute_machines(None, GENERIC_PATHS, generic_spot,
+                                                    family=None)

@@ -165,8 +165,11 @@ class Subject:
         machine = self._by_type(side).get(itype)
         if machine is not None and machine.family is not None:
             return machine.family
-        from ..clouds.hardware import instance_family
-        return instance_family(itype)
+        provider = machine.provider if machine is not None else self.change.provider
+        if self.world is None:
+            from ..clouds.hardware import instance_family
+            return instance_family(itype)
+        return self.world.instance_family(provider, itype)
 
     def launch_choices(self, side: Side, values: tuple[str, ...], of: str) -> str:
         """`values` (families or GPU models) named with the instance types behind them."""

@@ -58,13 +58,25 @@ class World:
         return out
 
     def configured_machines(self, s: Subject, side: str) -> Launchable:
-        """The machines `s`'s attributes name when nothing declared them (no cost model
-        or cloud reader ran): the generic reader, which needs no cloud bundle."""
+        """The machines `s`'s attributes name when pricing attached none (a run that
+        priced nothing, a hand-built cost): its cloud's reader for the type, else the
+        generic reader. Neither loads a cost model."""
+        from ..clouds import cloud_of
         from ..clouds.hardware import generic_machines
         from ..costs.base import SideView
 
-        return generic_machines(SideView(s.change, side, s.doc(side) or {},  # type: ignore[arg-type]
-                                         s.change.region))
+        cloud = cloud_of(s.change.provider)
+        read = cloud.configured_machines.get(s.change.type) if cloud is not None else None
+        return (read or generic_machines)(SideView(s.change, side, s.doc(side) or {},  # type: ignore[arg-type]
+                                                   s.change.region))
+
+    def instance_family(self, provider: str, instance_type: str) -> str:
+        """The family of a machine type by its cloud's rule (`Cloud.instance_family`)."""
+        from ..clouds import cloud_of
+        from ..clouds.hardware import instance_family
+
+        cloud = cloud_of(provider)
+        return (cloud.instance_family if cloud is not None else instance_family)(instance_type)
 
     def environment_of(self, s: Subject) -> str | None:
         if self.env is not None:

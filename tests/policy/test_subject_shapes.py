@@ -116,3 +116,23 @@ def test_a_resource_nothing_declares_machines_for_falls_back_to_common_names() -
                                                                 "priority": "Spot"})
     assert subject(cost(spot, side(None, status="unsupported"))).purchase_options("after") == \
         (("spot",), False)
+
+
+def test_without_pricing_a_launch_template_is_read_by_its_cloud() -> None:
+    lt = change("aws_launch_template", "lt", after={
+        "instance_type": "g5.xlarge", "instance_market_options": [{"market_type": "spot"}]})
+    s = subject(cost(lt, side(None, status="free")))  # no launchable attached
+    assert s.instance_types("after") == (("g5.xlarge",), False)
+    assert s.purchase_options("after") == (("spot",), False)
+
+
+def test_families_follow_the_cloud_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.clouds
+    from engine.clouds import Cloud
+
+    toy = Cloud("toy", ("toy",), instance_family=lambda t: t.split("_")[1])
+    monkeypatch.setattr(engine.clouds, "cloud_of",
+                        lambda provider, clouds=None: toy if provider == "toy" else None)
+    vm = change("toy_vm", "vm", after={"size": "Standard_ND96asr_v4"})
+    s = subject(cost(vm, side(None, status="unsupported")))
+    assert s.families("after") == (("ND96asr",), False)
