@@ -210,9 +210,9 @@ class _Pricer:
 
     def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
         key = component.key
+        facts = self._facts(component)
         base = dict(name=component.name, unit=component.unit, per=component.per,
-                    quantity=component.quantity, price_key=str(key),
-                    facts=self._facts(component))
+                    quantity=component.quantity, price_key=str(key), facts=facts)
         if component.quantity is None:
             status = "unknown" if component.missing == "unknown" else "usage-needed"
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
@@ -223,8 +223,8 @@ class _Pricer:
                                    reason="region unknown (set it in the provider or pass --region)")  # type: ignore[arg-type]
         price = self.catalog.lookup(key)
         if price is None:
-            reason = self.catalog.explain_missing(key, base["facts"].hardware_known  # type: ignore[attr-defined]
-                                                  if component.facts.machine else None)
+            reason = self.catalog.explain_missing(
+                key, facts.hardware_known if facts.machine is not None else None)
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
                                    status="unpriced", reason=reason)  # type: ignore[arg-type]
         if component.per == "hour":
