@@ -4,6 +4,23 @@ Every source (Terraform plan, Terraform HCL, Pulumi) produces the same
 `ResourceChange`; every later stage returns new frozen values and never writes
 back into its input. Attribute mappings (`before`/`after`) are the parsed input
 documents themselves: they are never mutated after a source has built them.
+
+The attribute-shape contract. Attribute names are the Terraform provider's
+(snake_case). A nested block may come in either of two shapes, and both mean
+the same thing:
+
+* Terraform (plan JSON, HCL): a block is a list of objects, a block that occurs
+  at most once a one-element list: `{"root_block_device": [{"volume_size": 8}]}`.
+* Pulumi (bridged providers): a block that occurs at most once is the object
+  itself: `{"root_block_device": {"volume_size": 8}}`.
+
+Readers pass either shape through unchanged; whatever reads attributes does so
+through an accessor that accepts both: index 0 on an object is the object itself
+(only index 0; any other index on an object is absent). Cost models use
+`engine.costs.base.SideView` (`get`, `block`, `blocks`); policy paths use
+`engine.policy.subject.resolve` (`root_block_device[*].volume_type`,
+`root_block_device[0].volume_type` and `root_block_device.volume_type` each reach
+the volume type in both shapes).
 """
 
 from __future__ import annotations
@@ -13,6 +30,9 @@ from decimal import Decimal
 from typing import Any, Literal, Mapping
 
 from pricing_catalog.catalog import CatalogInfo  # noqa: F401  (re-exported: part of Estimate)
+
+from .facts import (NO_FACTS, Accelerator, ComponentFacts, Launchable, Machine,  # noqa: F401
+                    Scope)  # part of the model
 
 # A path into an attribute document: ("root_block_device", 0, "volume_size").
 AttrPath = tuple[str | int, ...]
@@ -224,6 +244,7 @@ class PricedComponent:
     price_as_of: str | None = None
     price_estimated: bool = False
     reason: str | None = None
+    facts: ComponentFacts = NO_FACTS  # declared by the cost model; not in JSON output
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +258,9 @@ class SideCost:
     gpus: Mapping[str, int] = field(default_factory=dict)  # GPU model -> count
     gpus_known: bool = True
     reasons: tuple[str, ...] = ()
+    # What the cost model reads as the machines this side may run (None: no cost
+    # model declared it); for policies, not in JSON output.
+    launchable: Launchable | None = None
     # False when some component's quantity is known only after apply or has no
     # price in the catalog: the figures are then the known part only, a lower
     # bound (`side_range`).

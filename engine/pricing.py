@@ -1,7 +1,9 @@
 """Price a ChangeSet: cost components -> catalog lookups -> ResourceCost (Decimal).
 
-This is the one place where prices are looked up. A missing price, an unknown
-quantity or missing usage is carried as a status with a reason and never
+This is the one place where prices are looked up, and where the hardware facts
+of the machines components declare are read from the catalog: accelerators are
+summed from the components' facts, whatever their service. A missing price, an
+unknown quantity or missing usage is carried as a status with a reason and never
 becomes $0.
 """
 
@@ -11,11 +13,9 @@ import dataclasses
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
-from pricing_catalog.keys import PriceKey
-
 from .costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
-from .model import (HOURS_PER_MONTH, CostStatus, Estimate, PricedComponent, ResourceChange,
-                    ResourceCost, SideCost)
+from .model import (HOURS_PER_MONTH, Accelerator, ComponentFacts, CostStatus, Estimate,
+                    Launchable, Machine, PricedComponent, ResourceChange, ResourceCost, SideCost)
 from .usage import Usage
 
 ZERO = Decimal(0)
@@ -25,7 +25,6 @@ _UNSUPPORTED_SIDE = SideCost(status="unsupported", hourly=None, monthly=None, gp
 # Worst first: a resource takes the worst status of its sides.
 _STATUS_ORDER: tuple[CostStatus, ...] = ("unknown", "unpriced", "unsupported", "usage-needed",
                                          "priced", "free")
-_INSTANCE_SERVICES = ("ec2", "sagemaker")
 _BEFORE_ACTIONS = ("update", "delete", "replace", "no-op")
 _AFTER_ACTIONS = ("create", "update", "replace", "no-op")
 
@@ -100,7 +99,7 @@ class _Pricer:
         self.registry = registry
         self.usage = usage
         self.related = _Related(changes)
-        self._prices: dict[PriceKey, PricedComponent] = {}
+        self._hardware: dict[tuple[str, str], tuple[Accelerator, ...] | None] = {}
         self._sides: dict[Any, SideCost] = {}
 
     def resource_cost(self, change: ResourceChange) -> ResourceCost:
@@ -125,10 +124,24 @@ class _Pricer:
                     after = before  # unchanged attributes: same cost
                 else:
                     after = self.side_cost(model, change, "after", usage) if has_after else None
+        read = self.registry.configured_machines.get(change.type)
+        if read is not None:
+            before = self._with_machines(read, change, "before", before)
+            after = self._with_machines(read, change, "after", after)
         sides = [s for s in (before, after) if s is not None]
         status = min((s.status for s in sides), key=_STATUS_ORDER.index) if sides else "free"
         return ResourceCost(change=change, status=status, before=before, after=after,
                             run_hours=usage.get("run_hours"))
+
+    def _with_machines(self, read: Any, change: ResourceChange, side: str,
+                       cost: SideCost | None) -> SideCost | None:
+        """`cost` with the machines a type without a cost model names (its cloud's reader)."""
+        attrs = change.side(side)  # type: ignore[arg-type]
+        if cost is None or attrs is None:
+            return cost
+        view = SideView(change, side, attrs, change.region, self._find_related,  # type: ignore[arg-type]
+                        self._find_peers)
+        return dataclasses.replace(cost, launchable=_read_machines(read, view))
 
     def carried_note(self, change: ResourceChange) -> str:
         """Which resources carry the cost of a launch template or endpoint configuration."""
@@ -148,21 +161,26 @@ class _Pricer:
         attrs = change.side(side)  # type: ignore[arg-type]
         view = SideView(change, side, attrs or {}, change.region, self._find_related,  # type: ignore[arg-type]
                         self._find_peers)
+        launchable = _launchable(model, view)
         try:
             spec = model.extract(view)
         except UnknownAttribute as exc:
             return SideCost(status="unknown", hourly=None, monthly=None, gpus_known=False,
-                            reasons=(str(exc),))
+                            reasons=(str(exc),), launchable=launchable)
         hours = usage.get("hours_per_month", HOURS_PER_MONTH)
         try:
-            cache_key: Any = (model.resource_type, spec, tuple(sorted(usage.items())))
+            # the launchable machines are part of the result (read from the view)
+            cache_key: Any = (model.resource_type, spec, tuple(sorted(usage.items())),
+                              launchable)
             hash(cache_key)
         except TypeError:
             cache_key = None
         if cache_key is not None and cache_key in self._sides:
             return self._sides[cache_key]
         components = model.components(spec, usage)
-        result = self._combine([self._price(c, hours) for c in components], components)
+        result = self._combine([self._price(c, hours) for c in components])
+        if launchable is not None:
+            result = dataclasses.replace(result, launchable=launchable)
         if cache_key is not None:
             self._sides[cache_key] = result
         return result
@@ -192,20 +210,23 @@ class _Pricer:
 
     def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
         key = component.key
+        facts = self._facts(component)
         base = dict(name=component.name, unit=component.unit, per=component.per,
-                    quantity=component.quantity, price_key=str(key))
+                    quantity=component.quantity, price_key=str(key), facts=facts)
         if component.quantity is None:
             status = "unknown" if component.missing == "unknown" else "usage-needed"
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
                                    status=status, reason=component.reason)  # type: ignore[arg-type]
-        if key.region is None:
+        if key.region is None and component.scope == "regional":
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
                                    status="unknown",
                                    reason="region unknown (set it in the provider or pass --region)")  # type: ignore[arg-type]
         price = self.catalog.lookup(key)
         if price is None:
+            reason = self.catalog.explain_missing(
+                key, facts.hardware_known if facts.machine is not None else None)
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
-                                   status="unpriced", reason=self.catalog.explain_missing(key))  # type: ignore[arg-type]
+                                   status="unpriced", reason=reason)  # type: ignore[arg-type]
         if component.per == "hour":
             hourly = price.cost(component.quantity)
             monthly = hourly * hours
@@ -217,12 +238,31 @@ class _Pricer:
                                price_as_of=price.as_of, price_estimated=price.estimated,
                                reason=component.reason)
 
-    def _combine(self, priced: list[PricedComponent],
-                 components: Sequence[CostComponent]) -> SideCost:
+    def _facts(self, component: CostComponent) -> ComponentFacts:
+        """The component's facts with its accelerators resolved: those it brings plus
+        its machine's, from the catalog's hardware facts (`hardware_known` False when
+        the catalog has none for the machine)."""
+        facts = component.facts
+        machine = facts.machine
+        if machine is None:
+            return facts
+        hardware = self.hardware(machine)
+        accelerators = facts.accelerators + (hardware or ())
+        return dataclasses.replace(facts, accelerators=accelerators,
+                                   hardware_known=hardware is not None)
+
+    def hardware(self, machine: Machine) -> tuple[Accelerator, ...] | None:
+        """Accelerators of one `machine` per the catalog (None: no hardware facts)."""
+        ref = (machine.provider, machine.hardware_type)
+        if ref not in self._hardware:
+            self._hardware[ref] = accelerators_of(self.catalog.instance(*ref))
+        return self._hardware[ref]
+
+    def _combine(self, priced: list[PricedComponent]) -> SideCost:
         statuses = {p.status for p in priced}
         reasons = tuple(dict.fromkeys(f"{p.name}: {p.reason}" for p in priced
                                       if p.status != "priced" and p.reason))
-        gpus, gpus_known = self._gpus(components)
+        gpus, gpus_known = _gpus(priced)
         if not priced:
             return SideCost(status="free", hourly=ZERO, monthly=ZERO, gpus=gpus,
                             gpus_known=gpus_known)
@@ -241,20 +281,44 @@ class _Pricer:
                         components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
                         reasons=reasons, complete=complete)
 
-    def _gpus(self, components: Iterable[CostComponent]) -> tuple[dict[str, int], bool]:
-        gpus: dict[str, int] = {}
-        known = True
-        for c in components:
-            if c.key.service not in _INSTANCE_SERVICES or c.key.product != "instance":
-                continue
-            instance_type = c.key.attribute("instance_type")
-            info = self.catalog.instance(instance_type) if instance_type else None
-            if c.quantity is None or info is None:
-                known = known and info is not None and info.gpu_count == 0
-                continue
-            if info.gpu_count and info.gpu_model:
-                gpus[info.gpu_model] = gpus.get(info.gpu_model, 0) + int(info.gpu_count * c.quantity)
-        return gpus, known
+
+
+def _launchable(model: CostModel, view: SideView) -> Launchable | None:
+    """The machines the model reads this side may run (None: it declares none)."""
+    return None if model.launchable is None else _read_machines(model.launchable, view)
+
+
+def _read_machines(read: Any, view: SideView) -> Launchable:
+    try:
+        return read(view)
+    except UnknownAttribute:
+        return Launchable(unknown=view.side == "after")
+
+
+def accelerators_of(info: Any) -> tuple[Accelerator, ...] | None:
+    """The accelerators of catalog hardware facts (`InstanceInfo`); None for no facts."""
+    if info is None:
+        return None
+    if not info.gpu_count or not info.gpu_model:
+        return ()
+    return (Accelerator(info.accelerator_kind or "gpu", info.accelerator_vendor or "",
+                        info.gpu_model, info.accelerator_label or info.gpu_model,
+                        info.gpu_count, info.gpu_memory_gb),)
+
+
+def _gpus(priced: Iterable[PricedComponent]) -> tuple[dict[str, int], bool]:
+    """Accelerator model -> devices over the components, and whether that is known: a
+    machine without hardware facts, or with accelerators and an unknown count, is not."""
+    gpus: dict[str, int] = {}
+    known = True
+    for p in priced:
+        facts = p.facts
+        if p.quantity is None or not facts.hardware_known:
+            known = known and facts.hardware_known and not facts.accelerators
+            continue
+        for acc in facts.accelerators:
+            gpus[acc.model] = gpus.get(acc.model, 0) + int(acc.count * p.quantity)
+    return gpus, known
 
 
 def _dig(node: Any, path: list[str]) -> Any:

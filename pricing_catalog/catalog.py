@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey
+from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey, accelerator_facts
 
 
 # attribute -> catch-all value used when no record has the exact value
@@ -76,13 +76,14 @@ class Catalog:
     """Offline prices and hardware facts. Build it with `load_catalog()`."""
 
     _prices: Mapping[PriceKey, Price]
-    _instances: Mapping[str, InstanceInfo]
+    _instances: Mapping[tuple[str, str], InstanceInfo]  # (provider, type) -> hardware facts
     _unavailable: tuple[Unavailable, ...]
     sources: tuple[Source, ...]
     info: CatalogInfo
 
     @classmethod
-    def build(cls, prices: Mapping[PriceKey, Price], instances: Mapping[str, InstanceInfo],
+    def build(cls, prices: Mapping[PriceKey, Price],
+              instances: Mapping[tuple[str, str], InstanceInfo],
               unavailable: Iterable[Unavailable], sources: Iterable[Source],
               info: CatalogInfo) -> "Catalog":
         return cls(MappingProxyType(dict(prices)), MappingProxyType(dict(instances)),
@@ -117,17 +118,21 @@ class Catalog:
                     return price
         return None
 
-    def instance(self, instance_type: str) -> InstanceInfo | None:
-        """Hardware facts of an EC2 or SageMaker type; ml.X shares X's hardware."""
-        info = self._instances.get(instance_type)
-        if info is None and instance_type.startswith("ml."):
-            base = self._instances.get(instance_type[3:])
-            if base is not None:
-                info = dataclasses.replace(base, instance_type=instance_type)
-        return info
+    def instance(self, provider: str, instance_type: str) -> InstanceInfo | None:
+        """Hardware facts of `provider`'s machine type `instance_type`, or None."""
+        return self._instances.get((provider, instance_type))
 
-    def instance_types(self) -> tuple[str, ...]:
-        return tuple(sorted(self._instances))
+    def instance_types(self, provider: str | None = None) -> tuple[str, ...]:
+        """Machine types with hardware facts (of one provider, or of all)."""
+        return tuple(sorted(t for p, t in self._instances if provider in (None, p)))
+
+    def accelerator_label(self, model: str) -> str:
+        """The short name of an accelerator model ("NVIDIA H100" -> "H100"): a hardware
+        row's, else by its vendor prefix, else the model itself."""
+        for info in self._instances.values():
+            if info.gpu_model == model and info.accelerator_label:
+                return info.accelerator_label
+        return accelerator_facts(model)[2] or model
 
     def unavailable_reason(self, key: PriceKey) -> str | None:
         for entry in self._unavailable:
@@ -135,8 +140,13 @@ class Catalog:
                 return entry.reason
         return None
 
-    def explain_missing(self, key: PriceKey) -> str:
-        """One sentence on why `key` has no price and what the catalog does have."""
+    def explain_missing(self, key: PriceKey, hardware_known: bool | None = None) -> str:
+        """One sentence on why `key` has no price and what the catalog does have.
+
+        `hardware_known` says whether the machine the key prices has hardware facts
+        (the cost model knows which machine a type such as SageMaker's `ml.*` runs);
+        None: the key's own instance type is looked up.
+        """
         label = _label(key)
         if key in self._prices:
             return f"{label}: the catalog has this price"
@@ -157,12 +167,15 @@ class Catalog:
         if itype is not None:
             same_product = [k for k in same_product if k.attribute("instance_type") == itype]
             if not same_product:
-                if self.instance(itype) is not None:
+                if hardware_known is None:
+                    hardware_known = self.instance(key.provider, itype) is not None
+                if hardware_known:
                     return (f"{itype}: hardware is known but the catalog has no "
                             f"{key.service} price for it")
                 return f"{itype}: no such instance type in the catalog"
         if key.region is None:
-            return f"{label}: no region given, and every price in the catalog is regional"
+            # Regional prices need a region; a global price is looked up with none.
+            return f"{label}: no region given, and the catalog has no global price for it"
         same_attrs = [k for k in same_product if k.attributes == key.attributes]
         if same_attrs:
             return f"{label}: no {_po(key.purchase_option)} price in {key.region}; {_have(same_attrs)}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
 
 # Every purchase option the catalog knows: the one list. Each cloud bundle names the
 # ones it prices (engine.clouds, Cloud.purchase_options); the JSON schemas' enums are
@@ -85,12 +87,39 @@ class Price:
 
 @dataclass(frozen=True, slots=True)
 class InstanceInfo:
-    """Hardware facts of an instance type (EC2 or SageMaker ml.*)."""
+    """Hardware facts of one machine type of one provider, keyed by (provider, type).
 
+    A type billed under another name (SageMaker's `ml.p5.48xlarge` runs a
+    `p5.48xlarge`) is mapped to its hardware by the cost model, not here.
+    """
+
+    provider: str  # "aws"
     instance_type: str
     vcpu: int | None
     memory_gib: Decimal | None
-    gpu_count: int  # accelerators: GPUs, Trainium/Inferentia chips, Gaudi cards
+    gpu_count: int  # accelerators per instance: GPUs, Trainium/Inferentia chips, Gaudi cards
     gpu_model: str | None  # "NVIDIA H100", "AWS Trainium", ...
     gpu_memory_gb: Decimal | None  # per accelerator
     source: str
+    accelerator_kind: str | None = None  # "gpu", "tpu", "trainium", "inferentia", "gaudi"
+    accelerator_vendor: str | None = None  # "NVIDIA", "AWS", "Habana"
+    accelerator_label: str | None = None  # short name shown in tables: "H100"
+
+
+# Model-name prefix -> (kind, vendor, whether the table label drops the prefix), for
+# hardware rows that do not spell out accelerator_kind/_vendor/_label.
+ACCELERATOR_PREFIXES: Mapping[str, tuple[str, str, bool]] = MappingProxyType({
+    "NVIDIA ": ("gpu", "NVIDIA", True),
+    "AWS Trainium": ("trainium", "AWS", False),
+    "AWS Inferentia": ("inferentia", "AWS", False),
+    "Habana Gaudi": ("gaudi", "Habana", False),
+    "Google TPU": ("tpu", "Google", False),
+})
+
+
+def accelerator_facts(model: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, vendor, short label) of an accelerator model from its vendor prefix."""
+    for prefix, (kind, vendor, strip) in ACCELERATOR_PREFIXES.items():
+        if model.startswith(prefix):
+            return kind, vendor, model[len(prefix):] if strip else model
+    return None, None, None

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from .catalog import Catalog, CatalogInfo, Source, Unavailable
 from .datafile import DATA_SCHEMA, PACKAGE_DIR, json_path, line_of, read_json, validate
 from .errors import CatalogError
-from .keys import InstanceInfo, Price, PriceKey, PriceTier
+from .keys import ACCELERATOR_PREFIXES, InstanceInfo, Price, PriceKey, PriceTier, accelerator_facts
 
 DATA_DIR = PACKAGE_DIR / "data"
 LOCK_FILE = PACKAGE_DIR / "catalog.lock.json"
@@ -32,7 +32,7 @@ INSTANCES = "instances"
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     prices: dict[PriceKey, Price]
-    instances: dict[str, InstanceInfo]
+    instances: dict[tuple[str, str], InstanceInfo]  # (provider, type): providers kept apart
     unavailable: tuple[Unavailable, ...]
     sources: tuple[Source, ...]
     currency: str
@@ -130,7 +130,7 @@ def _load_dir(root: Path, trusted: dict[str, str]) -> _Loaded:
     if not files:
         raise CatalogError(str(root), "no catalog data files (<provider>/<service>.json)")
     prices: dict[PriceKey, Price] = {}
-    instances: dict[str, InstanceInfo] = {}
+    instances: dict[tuple[str, str], InstanceInfo] = {}
     unavailable: list[Unavailable] = []
     sources: dict[tuple[str, str, str], Source] = {}
     currencies: set[str] = set()
@@ -163,7 +163,8 @@ class _DocReader:
         return CatalogError(self.file, message, where=json_path(parts),
                             line=line_of(self.text, parts))
 
-    def read(self, prices: dict[PriceKey, Price], instances: dict[str, InstanceInfo],
+    def read(self, prices: dict[PriceKey, Price],
+             instances: dict[tuple[str, str], InstanceInfo],
              unavailable: list[Unavailable], sources: dict[tuple[str, str, str], Source]) -> None:
         doc = self.doc
         provider, service = doc["provider"], doc["service"]
@@ -180,11 +181,9 @@ class _DocReader:
             for i, item in enumerate(doc["instances"]):
                 used.add(self._source(item["source"], "instances", i, "source"))
                 name = item["instance_type"]
-                if name in instances:
+                if (provider, name) in instances:
                     raise self.fail(f"duplicate instance type {name!r}", "instances", i)
-                instances[name] = InstanceInfo(
-                    name, item["vcpu"], _dec(item["memory_gib"]), item["gpu_count"],
-                    item["gpu_model"], _dec(item["gpu_memory_gb"]), item["source"])
+                instances[(provider, name)] = self._instance(provider, item, i)
         else:
             currency = doc["currency"]
             titles = {sid: s["title"] for sid, s in doc["sources"].items()}
@@ -213,6 +212,32 @@ class _DocReader:
             files = (prev.files if prev else ()) + (self.file,)
             sources[ident] = Source(sid, src["title"], src["location"], src["as_of"],
                                     src["licence"], files, src.get("note"))
+
+    def _instance(self, provider: str, item: dict[str, Any], i: int) -> InstanceInfo:
+        """Hardware facts. An accelerated type names its accelerator's model; its kind,
+        vendor and short label are given, or follow from a known vendor prefix of the
+        model (`ACCELERATOR_PREFIXES`). A type without accelerators names none."""
+        count, model = item["gpu_count"], item["gpu_model"]
+        names = ("accelerator_kind", "accelerator_vendor", "accelerator_label")
+        given = tuple(item.get(n) for n in names)
+        if count == 0:
+            for name, value in (("gpu_model", model), *zip(names, given)):
+                if value is not None:
+                    raise self.fail(f"{name} is set but gpu_count is 0", "instances", i, name)
+            facts: tuple[str | None, ...] = (None, None, None)
+        elif model is None:
+            raise self.fail(f"gpu_count {count} needs gpu_model", "instances", i, "gpu_model")
+        else:
+            derived = accelerator_facts(model)
+            facts = tuple(g if g is not None else d for g, d in zip(given, derived))
+            for name, value in zip(names, facts):
+                if value is None:
+                    raise self.fail(f"{name} not set, and {model!r} starts with no known "
+                                    f"vendor prefix ({', '.join(sorted(ACCELERATOR_PREFIXES))})",
+                                    "instances", i)
+        return InstanceInfo(provider, item["instance_type"], item["vcpu"],
+                            _dec(item["memory_gib"]), count, model,
+                            _dec(item["gpu_memory_gb"]), item["source"], *facts)
 
     def _source(self, sid: str, *parts: str | int) -> str:
         if sid not in self.doc["sources"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from engine.costs.base import CostComponent, CostModel, CostRegistry, SideView, UnknownAttribute
 from engine.pricing import estimate
-from engine.model import CatalogInfo, ChangeSet, ResourceChange
+from engine.model import Accelerator, CatalogInfo, ChangeSet, ComponentFacts, Machine, ResourceChange
 from engine.report.summary import money, totals
 from engine.usage import Usage
 from pricing_catalog.keys import InstanceInfo, Price, PriceKey, PriceTier
@@ -38,15 +38,16 @@ class FakeCatalog:
         return None if value is None else Price(key, "hour", value, "USD", "K", "test",
                                                 "2026-01-19")
 
-    def explain_missing(self, key: PriceKey) -> str:
+    def explain_missing(self, key: PriceKey, hardware_known: bool | None = None) -> str:
         return f"no price for {key}"
 
-    def instance(self, instance_type: str) -> InstanceInfo | None:
+    def instance(self, provider: str, instance_type: str) -> InstanceInfo | None:
         gpus = {"p5.48xlarge": (8, "NVIDIA H100"), "g5.xlarge": (1, "NVIDIA A10G")}
-        if instance_type not in gpus:
+        if provider != "aws" or instance_type not in gpus:
             return None
         n, model = gpus[instance_type]
-        return InstanceInfo(instance_type, None, None, n, model, None, "test")
+        return InstanceInfo(provider, instance_type, None, None, n, model, None, "test",
+                            "gpu", "NVIDIA", model.removeprefix("NVIDIA "))
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def extract(view: SideView) -> Spec:
 def components(spec: Spec, usage) -> list[CostComponent]:
     out = [CostComponent("instance", PriceKey.of("aws", "ec2", "instance", spec.region,
                                                   instance_type=spec.instance_type),
-                         "hours", "hour", D(spec.count))]
+                         "hours", "hour", D(spec.count),
+                         facts=ComponentFacts(machine=Machine("aws", spec.instance_type)))]
     if spec.disk_gb is not None:
         known = spec.disk_gb >= 0
         out.append(CostComponent("disk", PriceKey.of("aws", "ebs", "storage", spec.region,
@@ -209,3 +211,134 @@ def test_totals_add_up(rows):
     (D("2.1234567"), "2.123457"), (None, None)])
 def test_money_strings(value, text):
     assert money(value) == text
+
+
+# --- accelerators: declared by cost models, summed by pricing whatever the service ---
+
+H100 = Accelerator("gpu", "NVIDIA", "NVIDIA H100", "H100", 8, D(80))
+T4 = Accelerator("gpu", "NVIDIA", "NVIDIA T4", "T4", 1, D(16))
+TPU = Accelerator("tpu", "Google", "Google TPU v5e", "TPU v5e", 4, D(16))
+
+
+def _toy_gcp(view: SideView) -> tuple[int | None, int]:
+    cards = view.get("guest_accelerator", 0, "count")
+    return (None if cards == "?" else cards), view.get("tpu_slices", default=0)
+
+
+def _toy_gcp_components(spec: tuple[int | None, int], usage) -> list[CostComponent]:
+    cards, slices = spec
+    region = "us-central1"
+    out = [CostComponent("guest accelerator", PriceKey.of("toy", "compute", "gpu", region),
+                         "hour", "hour", None if cards is None else D(cards),
+                         missing=None if cards is not None else "unknown",
+                         facts=ComponentFacts(accelerators=(T4,)))]
+    if slices:
+        out.append(CostComponent("tpu", PriceKey.of("toy", "tpu", "slice", region), "hour",
+                                 "hour", D(slices), facts=ComponentFacts(accelerators=(TPU,))))
+    return out
+
+
+def _gcp_run(*changes: ResourceChange):
+    registry = CostRegistry(models={"toy_vm": CostModel("toy_vm", _toy_gcp, _toy_gcp_components)})
+    return estimate(ChangeSet("terraform-plan", "plan.json", changes), catalog=FakeCatalog(),
+                    usage=Usage(), registry=registry)
+
+
+def test_a_guest_accelerator_and_tpu_chips_count_with_no_instance_service():
+    vm = change("toy_vm.a", "create", None, {"guest_accelerator": [{"count": 2}], "tpu_slices": 3},
+                rtype="toy_vm")
+    side = _gcp_run(vm).resources[0].after
+    assert side.gpus == {"NVIDIA T4": 2, "Google TPU v5e": 12} and side.gpus_known
+    assert side.status == "unpriced"  # no toy prices: the count does not need one
+    facts = {c.name: c.facts for c in side.components}
+    assert facts["tpu"].accelerators == (TPU,) and facts["tpu"].accelerators[0].kind == "tpu"
+
+
+def test_an_object_shaped_block_reads_like_a_one_element_list():
+    listed = change("toy_vm.a", "create", None, {"guest_accelerator": [{"count": 2}]}, rtype="toy_vm")
+    flat = change("toy_vm.b", "create", None, {"guest_accelerator": {"count": 2}}, rtype="toy_vm")
+    a, b = _gcp_run(listed, flat).resources
+    assert a.after.gpus == b.after.gpus == {"NVIDIA T4": 2}
+
+
+def test_accelerators_with_an_unknown_count_make_the_gpu_total_unknown():
+    vm = change("toy_vm.a", "create", None, {"guest_accelerator": [{"count": "?"}]}, rtype="toy_vm")
+    side = _gcp_run(vm).resources[0].after
+    assert side.gpus == {} and not side.gpus_known
+
+
+def test_machine_hardware_comes_from_the_catalog_by_provider():
+    est = run(change("fake_vm.a", "create", None, {"instance_type": "p5.48xlarge", "count": 2}))
+    (instance, *_) = est.resources[0].after.components
+    assert instance.facts.machine == Machine("aws", "p5.48xlarge")
+    assert instance.facts.accelerators == (replace(H100, memory_gb=None),)  # the fake has none
+    assert instance.facts.hardware_known
+    unknown = run(change("fake_vm.a", "create", None, {"instance_type": "x9.huge"})).resources[0]
+    assert unknown.after.gpus == {} and not unknown.after.gpus_known  # no hardware facts
+
+
+# --- regional and global prices ------------------------------------------------------
+
+def _toy_catalog(tmp_path):
+    from pricing_catalog import load_catalog
+    from pricing_catalog.datafile import format_data_file
+
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    doc = {"schema_version": 1, "provider": "toy", "service": "support", "currency": "USD",
+           "sources": {"T": {"title": "toy", "location": "test", "as_of": "2026-01-01",
+                             "licence": "test"}},
+           "records": [{"product": "plan", "region": None, "attributes": {},
+                        "purchase_option": "on_demand", "unit": "hour", "price": "2",
+                        "source": "T", "as_of": "2026-01-01"}]}
+    (folder / "support.json").write_text(format_data_file(doc))
+    return load_catalog(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("scope, status, reason", [
+    ("global", "priced", None),
+    ("regional", "unknown", "region unknown (set it in the provider or pass --region)"),
+])
+def test_only_a_regional_price_needs_a_region(tmp_path, scope, status, reason):
+    def components(spec, usage):
+        return [CostComponent("plan", PriceKey.of("toy", "support", "plan", None), "hour",
+                              "hour", D(1), scope=scope)]
+
+    registry = CostRegistry(models={"toy_plan": CostModel("toy_plan", lambda v: None, components)})
+    res = ResourceChange(address="toy_plan.p", type="toy_plan", name="p", provider="toy",
+                         action="create", before=None, after={}, region=None)
+    est = estimate(ChangeSet("terraform-plan", "plan.json", (res,)), catalog=_toy_catalog(tmp_path),
+                   usage=Usage(), registry=registry)
+    (component,) = est.resources[0].after.components
+    assert (component.status, component.reason) == (status, reason)
+    assert est.resources[0].after.hourly == (D(2) if scope == "global" else None)
+
+
+def test_machines_of_a_type_are_declared_once():
+    from engine.clouds import Cloud, cost_registry
+    from engine.model import Launchable
+
+    def read(view):
+        return Launchable()
+
+    model = CostModel("toy_vm", lambda v: None, lambda s, u: [])
+    with pytest.raises(ValueError, match="machines of toy_vm declared twice"):
+        cost_registry([Cloud("a", ("a",), models=(model,), configured_machines={"toy_vm": read})])
+    with pytest.raises(ValueError, match="machines of toy_tpl declared twice"):
+        cost_registry([Cloud("a", ("a",), configured_machines={"toy_tpl": read}),
+                       Cloud("b", ("b",), configured_machines={"toy_tpl": read})])
+
+
+def test_a_type_without_a_model_gets_the_machines_its_cloud_reads():
+    from engine.model import Launchable
+
+    def read(view):
+        return Launchable((Machine("toy", view.get("size"), family="t"),))
+
+    registry = CostRegistry(models={}, free_types=frozenset({"toy_template"}),
+                            configured_machines={"toy_template": read})
+    tpl = change("toy_template.t", "create", None, {"size": "t-8"}, rtype="toy_template")
+    est = estimate(ChangeSet("terraform-plan", "plan.json", (tpl,)), catalog=FakeCatalog(),
+                   usage=Usage(), registry=registry)
+    (r,) = est.resources
+    assert r.status == "free" and r.after.launchable.machines == (Machine("toy", "t-8", family="t"),)

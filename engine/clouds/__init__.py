@@ -19,9 +19,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from .conventions import GENERIC_REGIONS, GENERIC_TAGS, RegionConvention, TagConvention
+from .hardware import instance_family
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..costs.base import CostModel, CostRegistry
+    from ..costs.base import CostModel, CostRegistry, SideView
+    from ..model import Launchable
 
 # The built-in bundles, by module; each defines `CLOUD`.
 CLOUDS: tuple[str, ...] = (
@@ -62,6 +64,13 @@ class Cloud:
     # Catalog services (pricing_catalog/data/<provider>/<service>.json) its models read.
     catalog_services: frozenset[str] = frozenset()
     # --- hardware (accelerators helper) ---
+    # Machine type -> family, for policies (p5.48xlarge -> p5).
+    instance_family: Callable[[str], str] = instance_family
+    # Types without a cost model of their own -> reader of the machines their
+    # configuration names (launch templates, endpoint configurations, fleets):
+    # pricing attaches them to each side, policies judge them.
+    configured_machines: Mapping[str, Callable[["SideView"], "Launchable"]] = field(
+        default_factory=dict)
 
     def cost_models(self) -> tuple["CostModel", ...]:
         return self.models() if callable(self.models) else self.models
@@ -78,6 +87,7 @@ def cost_registry(clouds: Iterable[Cloud]) -> "CostRegistry":
     from ..costs.base import CostRegistry
 
     models: dict[str, "CostModel"] = {}
+    machines: dict[str, Callable[["SideView"], "Launchable"]] = {}
     free: set[str] = set()
     carried: dict[str, tuple[str, ...]] = {}
     seen: dict[str, str] = {}
@@ -94,8 +104,13 @@ def cost_registry(clouds: Iterable[Cloud]) -> "CostRegistry":
         models.update((m.resource_type, m) for m in cloud_models)
         free |= cloud.free_types
         carried.update(cloud.carried_by)
+        for resource_type, read in cloud.configured_machines.items():
+            if resource_type in machines or resource_type in models:
+                raise ValueError(f"machines of {resource_type} declared twice (a cost model "
+                                 f"or another reader, and {cloud.name})")
+            machines[resource_type] = read
     return CostRegistry(models=dict(sorted(models.items())), free_types=frozenset(free),
-                        carried_by=carried)
+                        carried_by=carried, configured_machines=machines)
 
 
 def shared_types(clouds: Iterable[Cloud]) -> frozenset[str]:

@@ -9,7 +9,15 @@ A cost model for a resource type has two pure functions:
   unknown (never $0).
 * ``components(spec, usage) -> tuple[CostComponent, ...]``: turns the spec and
   the resource's usage into quantities with price keys. No catalog access:
-  prices are looked up afterwards, in one place (`engine.pricing`).
+  prices are looked up afterwards, in one place (`engine.pricing`). A component
+  declares what it is (`CostComponent.facts`: the machine it counts, its purchase
+  option, accelerators it brings, alternatives a group may launch) and whether
+  its price is regional or global (`scope`); pricing resolves the machine's
+  hardware facts from the catalog and sums accelerators.
+
+Attributes are read in either block shape of the contract in `engine.model`
+(one-element lists or objects): `SideView.get(..., "root_block_device", 0, ...)`
+reads both.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 from pricing_catalog.keys import PriceKey
 
 from ..errors import InputError
-from ..model import AttrPath, ResourceChange
+from ..model import (NO_FACTS, Accelerator, AttrPath, ComponentFacts, Launchable,  # noqa: F401
+                     Machine, ResourceChange, Scope)  # re-exported for the cost models
 from .numbers import COUNT, QUANTITY, Kind, NumberError, checked
 from .numbers import instance_type as _instance_type
 
@@ -74,15 +83,23 @@ class SideView:
         return self.change.address
 
     def get(self, *path: str | int, default: Any = None) -> Any:
-        """Value at `path`, `default` when absent or null; raises UnknownAttribute if unknown."""
+        """Value at `path`, `default` when absent or null; raises UnknownAttribute if unknown.
+
+        Index 0 on an object is the object itself (a block in Pulumi's shape, see
+        `engine.model`); any other index on an object is absent.
+        """
         if self.side == "after" and self.change.is_unknown(tuple(path)):
             raise UnknownAttribute(tuple(path))
         node: Any = self.attrs
         for part in path:
             if isinstance(part, int):
-                if not isinstance(node, list) or part >= len(node):
+                if isinstance(node, dict):
+                    if part != 0:
+                        return default
+                elif not isinstance(node, list) or part >= len(node):
                     return default
-                node = node[part]
+                else:
+                    node = node[part]
             else:
                 if not isinstance(node, dict) or part not in node:
                     return default
@@ -99,6 +116,7 @@ class SideView:
         return value if isinstance(value, dict) else None
 
     def blocks(self, *path: str | int) -> list[Mapping[str, Any]]:
+        """Nested blocks at `path`: a list of objects, or one object (Pulumi's shape)."""
         value = self.get(*path)
         if isinstance(value, dict):
             return [value]
@@ -181,6 +199,12 @@ class CostComponent:
     730). `per="month"` components are monthly quantities (GB-month, requests)
     and hourly cost = monthly / 730. A `None` quantity means the value depends
     on usage that was not supplied (`missing="usage"`) or is unknown.
+
+    `facts` says what the component is (see `ComponentFacts`): the machine its
+    quantity counts, whose accelerators pricing reads from the catalog, or
+    accelerators it brings itself. `scope="global"` marks a price that does not
+    depend on a region: it is looked up with none, where a regional component
+    without a region is unknown.
     """
 
     name: str
@@ -190,6 +214,14 @@ class CostComponent:
     quantity: Decimal | None
     missing: Literal["usage", "unknown"] | None = None
     reason: str | None = None
+    facts: ComponentFacts = NO_FACTS
+    scope: Scope = "regional"
+
+    @property
+    def accelerators(self) -> tuple[Accelerator, ...]:
+        """Accelerators this component brings by itself, per unit (the machine's are
+        resolved by pricing)."""
+        return self.facts.accelerators
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +240,9 @@ class CostModel:
     usage_fields: tuple[UsageField, ...] = ()
     # Types whose cost is carried by this one (e.g. a launch template priced on its group).
     note: str | None = None
+    # The machine types one side may run, read softly (whether or not its cost is
+    # known): what policies judge as instance types, families and GPU classes.
+    launchable: Callable[[SideView], Launchable] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +253,10 @@ class CostRegistry:
     free_types: frozenset[str] = frozenset()
     # Types that cost nothing by themselves because another type carries their cost.
     carried_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Types without a cost model -> reader of the machines their configuration names
+    # (a launch template's instance type): for policies, see `CostModel.launchable`.
+    configured_machines: Mapping[str, Callable[[SideView], Launchable]] = field(
+        default_factory=dict)
 
     def get(self, resource_type: str) -> CostModel | None:
         return self.models.get(resource_type)

@@ -29,7 +29,7 @@ class EvaluationOptions:
     # Warn about waivers naming resources not in the input (off when the input is
     # only part of the change, as in the pre-commit hook).
     waiver_targets: bool = True
-    instance_info: Any = None  # instance type -> hardware facts (default: bundled catalog)
+    instance_info: Any = None  # (provider, type) -> hardware facts (default: bundled catalog)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
 """What a policy sees of one resource: the change, its costs, and derived facts.
 
-Derived facts (instance types, purchase options, GPUs) are computed on first
-use and cached per resource, so a pack of many policies stays linear.
+Derived facts (instance types, families, purchase options, GPUs) come from what the
+cost models declare: the machines of priced components (`PricedComponent.facts`)
+and the machines a side may launch (`SideCost.launchable`, from the cost model or
+its cloud's `configured_machines`); when nothing declared them, the generic reader
+of `engine.clouds.hardware`. They are computed on first use and cached per
+resource, so a pack of many policies stays linear.
 """
 
 from __future__ import annotations
@@ -11,25 +15,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Iterator, Literal, Mapping
 
-from ..model import ResourceChange, ResourceCost, SideCost
+from ..model import Launchable, Machine, ResourceChange, ResourceCost, SideCost
 from .operators import MISSING
 
 Side = Literal["before", "after"]
 WILDCARD = "*"
 PathPart = str | int
 _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
-_PRICE_KEY = re.compile(r"^(?P<provider>[^/]+)/(?P<service>[^/]+)/(?P<product>[^\[]+)"
-                        r"\[(?P<attrs>[^\]]*)\]@(?P<region>[^:]*):(?P<option>.+)$")
-_INSTANCE_ATTRS = ("instance_type", "machine_type", "vm_size", "size", "node_type")
-# Types a group chooses among when it launches: each may be the one that runs, so a
-# policy judges all of them (the cost models price one).
-_MIXED = ("mixed_instances_policy", 0, "launch_template", 0, "override", WILDCARD)
-_ALTERNATIVES: tuple[tuple[PathPart, ...], ...] = (
-    _MIXED + ("instance_type",), ("instance_types", WILDCARD),
-    ("launch_template_config", WILDCARD, "override", WILDCARD, "instance_type"),  # aws_ec2_fleet
-    ("launch_template_config", WILDCARD, "overrides", WILDCARD, "instance_type"),  # spot fleet
-)
-_ENDPOINT_CONFIG = "aws_sagemaker_endpoint_configuration"
 
 
 def parse_path(text: str) -> tuple[PathPart, ...]:
@@ -61,13 +53,18 @@ def resolve(doc: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPa
             if isinstance(node, list):
                 for j, item in enumerate(node):
                     yield from walk(item, i + 1, done + (j,))
+            elif isinstance(node, Mapping):
+                yield from walk(node, i + 1, done)  # one block as an object (Pulumi's shape)
             elif node is MISSING or node is None:
                 return  # every-element tests over an absent list hold vacuously
             else:
                 yield done, MISSING
             return
         if isinstance(part, int):
-            nxt = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else MISSING
+            if isinstance(node, Mapping):
+                nxt = node if part == 0 else MISSING  # a block as an object (Pulumi's shape)
+            else:
+                nxt = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else MISSING
         elif isinstance(node, Mapping):
             nxt = node.get(part, MISSING)
         elif isinstance(node, list) and len(node) == 1 and isinstance(node[0], Mapping):
@@ -79,31 +76,6 @@ def resolve(doc: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPa
             return
         yield from walk(nxt, i + 1, done + (part,))
     yield from walk(doc, 0, ())
-
-
-def parse_price_key(key: str) -> dict[str, str] | None:
-    m = _PRICE_KEY.match(key)
-    if not m:
-        return None
-    out = {k: m.group(k) for k in ("provider", "service", "product", "region", "option")}
-    for pair in m.group("attrs").split(","):
-        if "=" in pair:
-            k, v = pair.split("=", 1)
-            out.setdefault(k, v)
-    return out
-
-
-def normalise_option(value: str) -> str:
-    return value.strip().lower().replace("-", "_")
-
-
-def instance_family(instance_type: str) -> str:
-    """p5.48xlarge -> p5; ml.p4d.24xlarge -> ml.p4d; a3-highgpu-8g -> a3."""
-    if "." in instance_type:
-        return instance_type.rsplit(".", 1)[0]
-    if "-" in instance_type:
-        return instance_type.split("-", 1)[0]
-    return instance_type
 
 
 @dataclass(slots=True)
@@ -137,16 +109,40 @@ class Subject:
         unknown = self.change.unknown_tag_keys
         return side == "after" and bool(unknown) and ("*" in unknown or key in unknown)
 
-    def _components(self, side: Side) -> list[dict[str, str]]:
-        key = ("components", side)
+    def _machines(self, side: Side) -> list[tuple[Machine, str | None, Decimal | None]]:
+        """(machine, purchase option, quantity) of every component that counts machines."""
+        key = ("machines", side)
         if key not in self._cache:
             sc = self.side_cost(side)
-            parsed = []
-            for comp in (sc.components if sc else ()):
-                info = parse_price_key(comp.price_key)
-                if info and info["product"] == "instance" and "instance_type" in info:
-                    parsed.append(info)
-            self._cache[key] = parsed
+            self._cache[key] = [(c.facts.machine, c.facts.purchase_option, c.quantity)
+                                for c in (sc.components if sc else ()) if c.facts.machine]
+        return self._cache[key]
+
+    def launchable(self, side: Side) -> Launchable:
+        """The machines this side may run beyond its priced ones: as its cost model or
+        its cloud's reader declared them at pricing, else as the generic reader finds
+        them in the attributes (a run that priced nothing, a cloud without models)."""
+        key = ("launchable", side)
+        if key not in self._cache:
+            sc = self.side_cost(side)
+            if sc is not None and sc.launchable is not None:
+                found = sc.launchable
+            elif self.doc(side) is None or self.world is None:
+                found = Launchable()
+            else:
+                found = self.world.configured_machines(self, side)
+            self._cache[key] = found
+        return self._cache[key]
+
+    def _by_type(self, side: Side) -> dict[str, Machine]:
+        """Instance type -> machine, for every machine the side may run."""
+        key = ("by_type", side)
+        if key not in self._cache:
+            found: dict[str, Machine] = {}
+            for machine in [m for m, _, _ in self._machines(side)] + list(
+                    self.launchable(side).machines):
+                found.setdefault(machine.instance_type, machine)
+            self._cache[key] = found
         return self._cache[key]
 
     def instance_types(self, side: Side) -> tuple[tuple[str, ...], bool]:
@@ -154,98 +150,47 @@ class Subject:
         that is unknown: the priced types, the alternatives a group chooses among
         (mixed-instances overrides, a node group's instance_types), the variants of
         an endpoint's configuration."""
-        key = ("itypes", side)
-        if key not in self._cache:
-            types = [c["instance_type"] for c in self._components(side)]
-            found, unknown = self._types_from_attributes(side)
-            types += found
-            types += self._endpoint_variant_types(side)
-            self._cache[key] = (tuple(dict.fromkeys(types)), unknown and not types)
-        return self._cache[key]
+        types = tuple(self._by_type(side))
+        return types, self.launchable(side).unknown and not types
 
     def alternatives(self, side: Side) -> tuple[str, ...]:
         """The instance types a group launches one or another of (empty: no choice)."""
-        key = ("alternatives", side)
-        if key not in self._cache:
-            doc = self.doc(side) or {}
-            found: list[str] = []
-            for path in _ALTERNATIVES:
-                found += [v for _, v in resolve(doc, path) if isinstance(v, str) and v]
-            self._cache[key] = tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
-        return self._cache[key]
+        found = self.launchable(side)
+        if not found.choice:
+            return ()
+        return tuple(dict.fromkeys(m.instance_type for m in found.machines))
 
-    def _types_from_attributes(self, side: Side) -> tuple[list[str], bool]:
-        doc = self.doc(side) or {}
-        found: list[str] = []
-        unknown = False
-        paths: list[tuple[PathPart, ...]] = [(a,) for a in _INSTANCE_ATTRS]
-        paths += [("production_variants", WILDCARD, "instance_type"),
-                  ("resource_config", 0, "instance_type"), ("node_config", 0, "machine_type")]
-        paths += _ALTERNATIVES
-        for path in paths:
-            for concrete, value in resolve(doc, path):
-                if value is MISSING:
-                    if side == "after" and self.change.is_unknown(concrete):
-                        unknown = True
-                elif isinstance(value, str) and value:
-                    found.append(value)
-        return found, unknown and not found
-
-    def _endpoint_variant_types(self, side: Side) -> list[str]:
-        """An endpoint runs the variants of its configuration (another resource)."""
-        if self.change.type != "aws_sagemaker_endpoint" or self.world is None:
-            return []
-        from .operators import Globs
-
-        spec = (Globs.of(_ENDPOINT_CONFIG), "outgoing", ("endpoint_config_name",), ("name",))
-        out: list[str] = []
-        for address in self.world.related(self, spec)[0]:
-            cfg = self.world.by_address[address]
-            for _, value in resolve(cfg.doc(cfg.default_side) or {},
-                                    ("production_variants", WILDCARD, "instance_type")):
-                if isinstance(value, str) and value:
-                    out.append(value)
-        return out
+    def _family(self, side: Side, itype: str) -> str:
+        """The family of one of the side's machine types, as its cloud names it."""
+        machine = self._by_type(side).get(itype)
+        if machine is not None and machine.family is not None:
+            return machine.family
+        provider = machine.provider if machine is not None else self.change.provider
+        if self.world is None:
+            from ..clouds.hardware import instance_family
+            return instance_family(itype)
+        return self.world.instance_family(provider, itype)
 
     def launch_choices(self, side: Side, values: tuple[str, ...], of: str) -> str:
         """`values` (families or GPU models) named with the instance types behind them."""
         out = []
         for value in values:
             types = [t for t in self.instance_types(side)[0]
-                     if (instance_family(t) if of == "family" else
-                         self._gpu_model_of(t)) == value]
+                     if (self._family(side, t) if of == "family" else
+                         self._gpu_model_of(side, t)) == value]
             out.append(f"{', '.join(types)} ({value})" if types and types != [value] else value)
         return "; ".join(out)
 
     def families(self, side: Side) -> tuple[tuple[str, ...], bool]:
         types, unknown = self.instance_types(side)
-        return tuple(dict.fromkeys(instance_family(t) for t in types)), unknown
+        return tuple(dict.fromkeys(self._family(side, t) for t in types)), unknown
 
     def purchase_options(self, side: Side) -> tuple[tuple[str, ...], bool]:
-        key = ("options", side)
-        if key not in self._cache:
-            opts = [normalise_option(c["option"]) for c in self._components(side)]
-            unknown = False
-            if not opts:
-                opts, unknown = self._options_from_attributes(side)
-            self._cache[key] = (tuple(dict.fromkeys(opts)), unknown)
-        return self._cache[key]
-
-    def _options_from_attributes(self, side: Side) -> tuple[list[str], bool]:
-        doc = self.doc(side) or {}
-        if self.change.type == "aws_spot_instance_request":
-            return ["spot"], False
-        capacity = doc.get("capacity_type")
-        if isinstance(capacity, str):
-            return [normalise_option(capacity)], False
-        for _, value in resolve(doc, ("instance_market_options", 0, "market_type")):
-            if isinstance(value, str):
-                return [normalise_option(value)], False
-        if doc.get("spot_price") or doc.get("priority") == "Spot" or doc.get("spot") is True:
-            return ["spot"], False
-        if self._types_from_attributes(side)[0]:
-            return ["on_demand"], False
-        return [], side == "after" and self.change.is_unknown(("capacity_type",))
+        opts = [o for _, o, _ in self._machines(side) if o]
+        if opts:
+            return tuple(dict.fromkeys(opts)), False
+        found = self.launchable(side)
+        return found.purchase_options, found.options_unknown and not found.purchase_options
 
     def gpus(self, side: Side) -> tuple[Mapping[str, int], bool]:
         """GPU model -> count on `side` as priced, and whether that is known."""
@@ -260,7 +205,7 @@ class Subject:
         gpus, known = self.gpus(side)
         models = set(gpus)
         for itype in self.instance_types(side)[0]:
-            model = self._gpu_model_of(itype)
+            model = self._gpu_model_of(side, itype)
             if model:
                 models.add(model)
         return tuple(sorted(models)), not known and not models
@@ -279,19 +224,16 @@ class Subject:
         return count if most is None else max(count, most)
 
     def _most_gpus(self, side: Side, choices: tuple[str, ...]) -> int | None:
-        sc = self.side_cost(side)
-        weights = self._weights(side)
+        weights = {m.instance_type: m.weight for m in self.launchable(side).machines
+                   if m.weight is not None}
         units = Decimal(0)
-        for comp in (sc.components if sc else ()):
-            info = parse_price_key(comp.price_key)
-            if not info or info["product"] != "instance" or "instance_type" not in info:
-                continue
-            if comp.quantity is None:
+        for machine, _, quantity in self._machines(side):
+            if quantity is None:
                 return None
-            units += comp.quantity * weights.get(info["instance_type"], Decimal(1))
+            units += quantity * weights.get(machine.instance_type, Decimal(1))
         most = 0
         for itype in choices:
-            facts = self._facts_of(itype)
+            facts = self._facts_of(side, itype)
             if facts is None:
                 continue
             weight = weights.get(itype, Decimal(1))
@@ -300,25 +242,14 @@ class Subject:
             most = max(most, int(instances) * int(facts.gpu_count or 0))
         return most
 
-    def _weights(self, side: Side) -> dict[str, Decimal]:
-        """weighted_capacity of mixed-instances overrides (capacity units per instance)."""
-        out: dict[str, Decimal] = {}
-        doc = self.doc(side) or {}
-        for _, override in resolve(doc, _MIXED):
-            if not isinstance(override, Mapping):
-                continue
-            itype, weight = override.get("instance_type"), override.get("weighted_capacity")
-            try:
-                if isinstance(itype, str) and weight not in (None, ""):
-                    out[itype] = Decimal(str(weight))
-            except ArithmeticError:
-                continue
-        return out
-
-    def _facts_of(self, itype: str) -> Any:
+    def _facts_of(self, side: Side, itype: str) -> Any:
+        """Catalog hardware facts of one of the side's machine types (None: unknown)."""
+        machine = self._by_type(side).get(itype)
         lookup = getattr(self.world, "instance_info", None)
-        return lookup(itype) if lookup is not None else None
+        if machine is None or lookup is None:
+            return None
+        return lookup(machine.provider, machine.hardware_type)
 
-    def _gpu_model_of(self, itype: str) -> str | None:
-        facts = self._facts_of(itype)
+    def _gpu_model_of(self, side: Side, itype: str) -> str | None:
+        facts = self._facts_of(side, itype)
         return facts.gpu_model if facts is not None and facts.gpu_count else None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..model import ResourceCost
+from ..model import Launchable, ResourceCost
 from .operators import MISSING, Globs
 from .subject import Subject, resolve
 from .taggable import Taggable
@@ -14,11 +14,11 @@ from .taggable import Taggable
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
 
 
-def bundled_instance_info(instance_type: str) -> Any:
+def bundled_instance_info(provider: str, instance_type: str) -> Any:
     """Hardware facts from the bundled catalog (read once per process, on first need)."""
     from pricing_catalog import load_catalog
 
-    return load_catalog().instance(instance_type)
+    return load_catalog().instance(provider, instance_type)
 
 
 @dataclass
@@ -27,9 +27,9 @@ class World:
     taggable: Taggable
     env: str | None = None  # --env: overrides the environment tag
     env_tag: str = "environment"
-    # Hardware facts of an instance type (GPU count and model); the bundled catalog's
-    # unless given. Looked up only for types no cost component priced.
-    instance_info: Callable[[str], Any] | None = None
+    # Hardware facts of a (provider, machine type) (GPU count and model); the bundled
+    # catalog's unless given. Looked up only for types no cost component priced.
+    instance_info: Callable[[str, str], Any] | None = None
     by_type: dict[str, list[Subject]] = field(default_factory=dict)
     by_address: dict[str, Subject] = field(default_factory=dict)
     _bases: dict[str, list[str]] = field(default_factory=dict)
@@ -38,7 +38,7 @@ class World:
     @classmethod
     def build(cls, costs: Iterable[ResourceCost], taggable: Taggable, env: str | None = None,
               env_tag: str = "environment",
-              instance_info: Callable[[str], Any] | None = None) -> "World":
+              instance_info: Callable[[str, str], Any] | None = None) -> "World":
         world = cls([], taggable, env, env_tag, instance_info or bundled_instance_info)
         for rc in costs:
             s = Subject(rc, world)
@@ -56,6 +56,27 @@ class World:
             if matches(rtype):
                 out += subjects
         return out
+
+    def configured_machines(self, s: Subject, side: str) -> Launchable:
+        """The machines `s`'s attributes name when pricing attached none (a run that
+        priced nothing, a hand-built cost): its cloud's reader for the type, else the
+        generic reader. Neither loads a cost model."""
+        from ..clouds import cloud_of
+        from ..clouds.hardware import generic_machines
+        from ..costs.base import SideView
+
+        cloud = cloud_of(s.change.provider)
+        read = cloud.configured_machines.get(s.change.type) if cloud is not None else None
+        return (read or generic_machines)(SideView(s.change, side, s.doc(side) or {},  # type: ignore[arg-type]
+                                                   s.change.region))
+
+    def instance_family(self, provider: str, instance_type: str) -> str:
+        """The family of a machine type by its cloud's rule (`Cloud.instance_family`)."""
+        from ..clouds import cloud_of
+        from ..clouds.hardware import instance_family
+
+        cloud = cloud_of(provider)
+        return (cloud.instance_family if cloud is not None else instance_family)(instance_type)
 
     def environment_of(self, s: Subject) -> str | None:
         if self.env is not None:

@@ -24,7 +24,7 @@ def _cells(r: Mapping[str, Any]) -> tuple[str, ...]:
         if s is None:
             return "-"
         return s["status"] if s[key] is None else amount_text(_range(s, key))
-    gpus = ", ".join(f"{d:+d} {m.replace('NVIDIA ', '')}" for m, d in r["gpus_delta"].items())
+    gpus = ", ".join(f"{d:+d} {_label(m)}" for m, d in r["gpus_delta"].items())
     return (r["address"], r["change"], f"{fig(r['old'], 'hourly')} → {fig(r['new'], 'hourly')}",
             range_text(_range(r, "hourly_delta")), range_text(_range(r, "monthly_delta"), monthly),
             gpus)
@@ -82,3 +82,10 @@ def render_markdown(doc: Mapping[str, Any], key: str | None = None,
     else:
         lines += ["", "No resource costs differ."]
     return "\n".join(lines) + "\n"
+
+
+def _label(model: str) -> str:
+    """The short name of an accelerator model ("H100"), from the catalog's hardware facts."""
+    from pricing_catalog import load_catalog
+
+    return load_catalog().accelerator_label(model)

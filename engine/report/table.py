@@ -153,11 +153,14 @@ def known_part(m, fmt=hourly) -> str:  # type: ignore[no-untyped-def]
 def gpu_cell(r: ResourceCost) -> str:
     before = r.before.gpus if r.before else {}
     after = r.after.gpus if r.after else {}
+    # short names ("H100") from the accelerators the components bring
+    labels = {a.model: a.label for s in (r.before, r.after) if s is not None
+              for c in s.components for a in c.facts.accelerators}
     parts = []
     for model in sorted(set(before) | set(after)):
         d = after.get(model, 0) - before.get(model, 0)
         if d:
-            parts.append(f"{d:+d} {model.replace('NVIDIA ', '')}")
+            parts.append(f"{d:+d} {labels.get(model, model)}")
     if not parts and any(s is not None and not s.gpus_known for s in (r.before, r.after)):
         return "?"
     return ", ".join(parts)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Mapping
 
-from engine.model import PricedComponent, ResourceChange, ResourceCost, SideCost
+from engine.model import (ComponentFacts, Machine, PricedComponent, ResourceChange, ResourceCost,
+                          SideCost)
 from engine.policy.subject import Subject
 from engine.policy.taggable import load_taggable
 from engine.policy.world import World
@@ -27,12 +28,15 @@ def change(rtype: str = "aws_instance", name: str = "x", *, action: str = "creat
 
 
 def side(hourly: str | None = None, *, gpus: Mapping[str, int] | None = None,
-         gpus_known: bool = True, price_keys: tuple[str, ...] = (),
+         gpus_known: bool = True, instances: tuple[tuple[str, str], ...] = (),
          status: str = "priced") -> SideCost:
+    """A side whose components are EC2 instances: (instance type, purchase option) pairs."""
     h = Decimal(hourly) if hourly is not None else None
     comps = tuple(PricedComponent(name="instance", unit="hour", per="hour", quantity=Decimal(1),
                                   unit_price=h, hourly=h, monthly=h * 730 if h is not None else None,
-                                  status="priced", price_key=k) for k in price_keys)
+                                  status="priced", price_key=ec2_key(t, o),
+                                  facts=ComponentFacts(Machine("aws", t), o, "us-east-1"))
+                  for t, o in instances)
     return SideCost(status=status, hourly=h, monthly=h * 730 if h is not None else None,  # type: ignore[arg-type]
                     components=comps, gpus=dict(gpus or {}), gpus_known=gpus_known)
 

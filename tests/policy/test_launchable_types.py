@@ -156,20 +156,29 @@ def test_an_endpoint_is_judged_on_every_variant_of_its_configuration(  # type: i
 
 
 def test_an_endpoint_whose_cost_is_unknown_still_sees_its_variants() -> None:
-    from policy_helpers import change, cost, side
-    from engine.model import ResourceCost
+    """The endpoint's model declares its configuration's variants (`launchable`) even
+    when a third variant's type is known only after apply, so its cost is unknown."""
+    from policy_helpers import change
+    from engine.model import ChangeSet
+    from engine.pricing import estimate
     from engine.policy.taggable import load_taggable
     from engine.policy.world import World
+    from engine.usage import Usage
+    from pricing_catalog import load_catalog
 
+    variants = [{"instance_type": t, "initial_instance_count": 1}
+                for t in ("ml.g5.xlarge", "ml.p5.48xlarge", None)]
     cfg = change("aws_sagemaker_endpoint_configuration", "cfg", after={
-        "name": "cfg", "production_variants": [{"instance_type": "ml.g5.xlarge"},
-                                               {"instance_type": "ml.p5.48xlarge"}]})
+        "name": "cfg", "production_variants": variants},
+        unknown=(("production_variants", 2, "instance_type"),))
     ep = change("aws_sagemaker_endpoint", "ep", after={"endpoint_config_name": "cfg"})
-    unknown = ResourceCost(change=ep, status="unknown", before=None,
-                           after=side(None, gpus_known=False, status="unknown"))
-    world = World.build((cost(cfg), unknown), load_taggable())
-    types, _ = world.by_address["aws_sagemaker_endpoint.ep"].instance_types("after")
-    assert types == ("ml.g5.xlarge", "ml.p5.48xlarge")
+    est = estimate(ChangeSet("terraform-plan", "plan.json", (cfg, ep)), catalog=load_catalog(),
+                   usage=Usage())
+    assert est.resources[1].status == "unknown"
+    world = World.build(est.resources, load_taggable())
+    subject = world.by_address["aws_sagemaker_endpoint.ep"]
+    assert subject.instance_types("after") == (("ml.g5.xlarge", "ml.p5.48xlarge"), False)
+    assert subject.gpu_models("after") == (("NVIDIA A10G", "NVIDIA H100"), False)
 
 
 def test_the_gpu_quota_counts_the_most_gpus_a_group_may_hold(cli, groups: Path) -> None:  # type: ignore[no-untyped-def]
@@ -187,7 +196,7 @@ def test_weighted_capacity_counts_instances_of_each_type(weights, most) -> None:
     import dataclasses
     from decimal import Decimal
 
-    from policy_helpers import change, cost, ec2_key, side
+    from policy_helpers import change, cost, side
     from engine.policy.taggable import load_taggable
     from engine.policy.world import World
 
@@ -195,8 +204,12 @@ def test_weighted_capacity_counts_instances_of_each_type(weights, most) -> None:
                  for t, w in zip(("g5.xlarge", "p5.48xlarge"), weights)]
     asg = change("aws_autoscaling_group", "g", after={"mixed_instances_policy": [
         {"launch_template": [{"override": overrides}]}]})
-    priced = side("1", gpus={"NVIDIA A10G": 2}, price_keys=(ec2_key("g5.xlarge"),))
+    from engine.clouds.aws.autoscaling import group_launchable
+    from engine.costs.base import SideView
+
+    priced = side("1", gpus={"NVIDIA A10G": 2}, instances=(("g5.xlarge", "on_demand"),))
     priced = dataclasses.replace(priced, components=tuple(
-        dataclasses.replace(c, quantity=Decimal(2)) for c in priced.components))
+        dataclasses.replace(c, quantity=Decimal(2)) for c in priced.components),
+        launchable=group_launchable(SideView(asg, "after", asg.after, asg.region)))
     world = World.build((cost(asg, priced),), load_taggable())
     assert world.by_address["aws_autoscaling_group.g"].gpu_count("after") == most

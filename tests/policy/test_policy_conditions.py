@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from engine.policy.operators import MISSING, OPERATORS, prepare
-from policy_helpers import change, cost, ec2_key, side, subject
+from policy_helpers import change, cost, side, subject
 
 # --- operators: (operator, expected, actual, result) ----------------------------
 OPERATOR_CASES = [
@@ -50,7 +50,7 @@ def test_every_operator_is_table_tested():  # type: ignore[no-untyped-def]
 def inst(itype="p5.48xlarge", option="on_demand", tags=None, **kw):  # type: ignore[no-untyped-def]
     ch = change("aws_instance", after={"instance_type": itype, **kw.pop("attrs", {})},
                 tags=tags if tags is not None else {"team": "ml", "environment": "prod"}, **kw)
-    return cost(ch, after=side("55.04", gpus={"NVIDIA H100": 8}, price_keys=(ec2_key(itype, option),)))
+    return cost(ch, after=side("55.04", gpus={"NVIDIA H100": 8}, instances=((itype, option),)))
 
 
 ATTRS = {"root_block_device": [{"volume_type": "gp2", "volume_size": 100}],

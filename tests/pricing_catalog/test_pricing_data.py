@@ -101,7 +101,7 @@ def test_lock_is_current() -> None:
 @pytest.mark.parametrize("itype", GPU_TYPES)
 def test_gpu_type_has_hardware_and_us_east_1_price(itype: str) -> None:
     catalog = load_catalog()
-    info = catalog.instance(itype)
+    info = catalog.instance("aws", itype)
     assert info is not None and info.gpu_count >= 1 and info.gpu_model
     assert info.gpu_memory_gb and info.gpu_memory_gb > 0
     price = catalog.lookup(ec2_key(itype))
@@ -113,13 +113,13 @@ def test_cpu_type_priced_in_us_east_1_and_us_west_2(itype: str) -> None:
     catalog = load_catalog()
     east, west = catalog.lookup(ec2_key(itype)), catalog.lookup(ec2_key(itype, "us-west-2"))
     assert east is not None and west is not None and east.price == west.price
-    info = catalog.instance(itype)
+    info = catalog.instance("aws", itype)
     assert info is not None and info.gpu_count == 0 and info.vcpu
 
 
 def test_p5e_has_hardware_but_no_on_demand_price() -> None:
     catalog = load_catalog()
-    info = catalog.instance("p5e.48xlarge")
+    info = catalog.instance("aws", "p5e.48xlarge")
     assert info is not None and info.gpu_count == 8 and info.gpu_memory_gb == Decimal("141")
     key = ec2_key("p5e.48xlarge")
     assert catalog.lookup(key) is None
@@ -173,7 +173,7 @@ def test_sagemaker_hosting_and_estimated_training() -> None:
     assert training is not None and training.estimated and training.note
     p5 = catalog.lookup(key("ml.p5.48xlarge", "hosting"))
     assert p5 is not None and p5.estimated  # pre-cut price
-    assert catalog.instance("ml.g5.xlarge").gpu_model == "NVIDIA A10G"
+    assert catalog.instance("aws", "g5.xlarge").gpu_model == "NVIDIA A10G"
 
 
 @pytest.mark.parametrize("quantity,expected", [

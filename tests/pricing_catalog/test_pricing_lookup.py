@@ -60,25 +60,35 @@ def test_lookup_is_exact() -> None:
     (PriceKey.of("aws", "ebs", "storage", "us-east-1", volume_type="gp9"), "volume_type=gp9"),
     (PriceKey.of("gcp", "compute", "instance", "us-central1", instance_type="a2-highgpu-1g"),
      "the catalog has no gcp/compute prices"),
+    # The cost model knows ml.g5.16xlarge runs a g5.16xlarge (pricing passes hardware_known).
     (PriceKey.of("aws", "sagemaker", "instance", "us-east-1", instance_type="ml.g5.16xlarge",
                  component="hosting"), "hardware is known but the catalog has no sagemaker price"),
+    (PriceKey.of("aws", "sagemaker", "instance", "us-east-1", instance_type="ml.nope.large",
+                 component="hosting"), "ml.nope.large: no such instance type in the catalog"),
     (ec2_key("trn2.48xlarge"), "no verified public on-demand rate"),
 ])
 def test_explain_missing(key: PriceKey, expected: str) -> None:
     catalog = load_catalog()
     assert catalog.lookup(key) is None
-    message = catalog.explain_missing(key)
+    hardware = catalog.instance("aws", (key.attribute("instance_type") or "").removeprefix("ml."))
+    message = catalog.explain_missing(key, hardware_known=hardware is not None
+                                      if key.service == "sagemaker" else None)
     assert expected in message and "\n" not in message
 
 
-def test_instance_facts_and_ml_alias() -> None:
+def test_instance_facts_are_keyed_by_provider() -> None:
     catalog = load_catalog()
-    p5 = catalog.instance("p5.48xlarge")
+    p5 = catalog.instance("aws", "p5.48xlarge")
     assert (p5.vcpu, p5.memory_gib, p5.gpu_count, p5.gpu_model) == (192, Decimal(2048), 8, "NVIDIA H100")
-    ml = catalog.instance("ml.p5.48xlarge")
-    assert ml.instance_type == "ml.p5.48xlarge" and ml.gpu_count == 8
-    assert catalog.instance("trn1.32xlarge").gpu_count == 16
-    assert catalog.instance("nope.large") is None and catalog.instance("ml.nope.large") is None
+    assert (p5.provider, p5.accelerator_kind, p5.accelerator_vendor, p5.accelerator_label) == (
+        "aws", "gpu", "NVIDIA", "H100")
+    trn = catalog.instance("aws", "trn1.32xlarge")
+    assert (trn.gpu_count, trn.accelerator_kind, trn.accelerator_label) == (
+        16, "trainium", "AWS Trainium")
+    assert catalog.instance("google", "p5.48xlarge") is None  # providers are kept apart
+    # SageMaker's ml.* names are the aws bundle's business, not the catalog's
+    assert catalog.instance("aws", "ml.p5.48xlarge") is None
+    assert catalog.instance("aws", "nope.large") is None
 
 
 def test_info_and_staleness() -> None:

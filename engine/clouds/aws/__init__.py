@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .. import Cloud
 from ..conventions import TagConvention
 from .free import FREE_TYPES
+from .machines import READERS, instance_family
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...costs.base import CostModel
@@ -61,4 +62,6 @@ CLOUD = Cloud(
     data_transfer_type=DATA_TRANSFER_TYPE,
     catalog_services=frozenset({"ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc",
                                 "data_transfer"}),
+    instance_family=instance_family,
+    configured_machines=READERS,
 )

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ...costs.base import (CostComponent, CostModel, Launchable, SideView, UnknownAttribute,
+                          UsageField)
 from ...costs.numbers import PERCENT
-from .common import (VolumeSpec, ceil_int, first_related, instance_key, soft,
-                     volume_components, with_notes)
+from .common import (VolumeSpec, ceil_int, dec, ec2_machine, first_related, instance_key,
+                     machine_facts, soft, text, volume_components, with_notes)
 from .launch import LaunchSpec, pick_launch, read_launch_configuration, read_launch_template
+from .machines import alternatives
 
 HUNDRED = Decimal(100)
 
@@ -212,10 +214,12 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
     averaged = usage.get(INSTANCES.name) is not None
     if averaged:
         count, count_why = Decimal(usage[INSTANCES.name]) * weight, None
+    machine = ec2_machine(instance_type)
     if count is None:
         key = instance_key(region, instance_type, tenancy, purchase_option)
         out = [CostComponent(f"instances ({instance_type})", key, "hour", "hour", None,
-                             "unknown", count_why)]
+                             "unknown", count_why,
+                             machine_facts(machine, region, purchase_option))]
     else:
         if distribution is None:
             parts = [(purchase_option, count)]
@@ -232,7 +236,8 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
             count = sum((n for _, n in parts), Decimal(0))
         out = [CostComponent(f"instances ({instance_type}, {p.replace('_', '-')})",
                              instance_key(region, instance_type, tenancy, p),
-                             "hour", "hour", n) for p, n in parts]
+                             "hour", "hour", n, facts=machine_facts(machine, region, p))
+               for p, n in parts]
     out = [with_notes(c, notes) for c in out]
     for vol in volumes:
         out.extend(volume_components(vol, region, count, prefix="per-instance "))
@@ -245,7 +250,18 @@ def group_components(spec: GroupSpec, usage: Mapping[str, Decimal]) -> tuple[Cos
                             spec.volumes, usage, spec.notes, spec.weight)
 
 
+def group_launchable(view: SideView) -> Launchable:
+    """The mixed-instances overrides that name a type, with their weighted_capacity
+    (the launch template's own type is the priced component's)."""
+    root = ("mixed_instances_policy", 0, "launch_template", 0, "override")
+    overrides, _ = soft(view.blocks, *root)
+    machines = [ec2_machine(t, dec(o.get("weighted_capacity"))) for o in overrides or ()
+                if (t := text(o.get("instance_type")))]
+    return alternatives(machines)
+
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_autoscaling_group", extract_group, group_components, (INSTANCES,),
-              note="carries aws_launch_template and aws_launch_configuration"),
+              note="carries aws_launch_template and aws_launch_configuration",
+              launchable=group_launchable),
 )

@@ -12,8 +12,10 @@ from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import CostComponent, SideView, UnknownAttribute, _path_str
+from ...costs.base import (ComponentFacts, CostComponent, Machine, SideView, UnknownAttribute,
+                          _path_str)
 from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
+from .machines import ec2_machine, sagemaker_machine  # noqa: F401  (for the models)
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -147,6 +149,18 @@ def instance_key(region: str | None, instance_type: str, tenancy: str = "shared"
     # Linux is assumed: the catalog holds Linux prices only (the AMI is not in the plan).
     return PriceKey.of("aws", "ec2", "instance", region, purchase_option,
                        instance_type=instance_type, tenancy=tenancy, os="linux")
+
+
+def machine_facts(machine: Machine, region: str | None,
+                  purchase_option: str = "on_demand") -> ComponentFacts:
+    """Facts of a component whose quantity counts `machine`s (instances, nodes)."""
+    return ComponentFacts(machine=machine, purchase_option=purchase_option, region=region)
+
+
+def purchase_option(value: Any) -> str:
+    """A market or capacity type as a purchase option: "SPOT" -> "spot", "ON_DEMAND" ->
+    "on_demand"."""
+    return str(value).strip().lower().replace("-", "_")
 
 
 def sagemaker_key(region: str | None, instance_type: str, component: str) -> PriceKey:

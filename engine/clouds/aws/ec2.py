@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
-from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute
-from .common import (VolumeSpec, instance_key, read_tenancy, soft, volume_components,
-                     with_notes)
+from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute
+from .common import (VolumeSpec, ec2_machine, instance_key, machine_facts, purchase_option,
+                     read_tenancy, soft, volume_components, with_notes)
 from .launch import launch_template_of, read_instance_volumes
 from .network import public_ipv4
 
@@ -77,7 +77,8 @@ def instance_components(spec: InstanceSpec, usage: Mapping[str, Decimal]) -> tup
     compute = CostComponent(
         f"instance ({spec.instance_type}, {label})",
         instance_key(spec.region, spec.instance_type, spec.tenancy, spec.purchase_option),
-        "hour", "hour", Decimal(1))
+        "hour", "hour", Decimal(1),
+        facts=machine_facts(ec2_machine(spec.instance_type), spec.region, spec.purchase_option))
     out = [with_notes(compute, spec.notes)]
     if spec.public_ipv4:
         out.append(public_ipv4(spec.region))
@@ -86,9 +87,31 @@ def instance_components(spec: InstanceSpec, usage: Mapping[str, Decimal]) -> tup
     return tuple(out)
 
 
+def instance_launchable(view: SideView) -> Launchable:
+    """The instance type (its own, else its launch template's) and market."""
+    itype, why = soft(view.instance_type, "instance_type")
+    if itype is None:
+        try:
+            _, template = launch_template_of(view)
+        except UnknownAttribute:
+            template = None
+        itype = template.instance_type if template is not None else None
+    if itype is None:
+        return Launchable(unknown=why is not None)
+    market, _ = soft(view.get, "instance_market_options", 0, "market_type")
+    option = purchase_option(market) if isinstance(market, str) else "on_demand"
+    return Launchable((ec2_machine(itype),), purchase_options=(option,))
+
+
+def spot_request_launchable(view: SideView) -> Launchable:
+    return replace(instance_launchable(view), purchase_options=("spot",))
+
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_instance", extract_instance, instance_components,
-              note="instance hours plus root and EBS block device storage"),
+              note="instance hours plus root and EBS block device storage",
+              launchable=instance_launchable),
     CostModel("aws_spot_instance_request", extract_spot_request, instance_components,
-              note="always spot; spot_price is a bid cap, not the price"),
+              note="always spot; spot_price is a bid cap, not the price",
+              launchable=spot_request_launchable),
 )

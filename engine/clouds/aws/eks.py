@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
-from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute
-from .autoscaling import INSTANCES, read_count, fleet_components
+from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute
+from .autoscaling import INSTANCES, fleet_components, read_count
 from ...costs.numbers import SIZE_GB
-from .common import VolumeSpec, soft, unknown_volume
+from .common import VolumeSpec, ec2_machine, purchase_option, soft, text, unknown_volume
 from .launch import launch_template_of
+from .machines import alternatives
 
 DEFAULT_INSTANCE_TYPE = "t3.medium"  # EKS CreateNodegroup default without a launch template
 # CreateNodegroup diskSize default: 20 GiB for Linux and Bottlerocket, 50 GiB for Windows.
@@ -122,7 +123,20 @@ def node_group_components(spec: NodeGroupSpec,
                             spec.notes)
 
 
+def node_group_launchable(view: SideView) -> Launchable:
+    """instance_types (a node group launches one or another) and capacity_type."""
+    types, why = soft(view.get, "instance_types")
+    machines = [ec2_machine(t) for t in types if text(t)] if isinstance(types, list) else []
+    found = alternatives(machines)
+    capacity, capacity_why = soft(view.get, "capacity_type")
+    if isinstance(capacity, str):
+        found = replace(found, purchase_options=(purchase_option(capacity),))
+    return replace(found, unknown=why is not None and not machines,
+                   options_unknown=capacity_why is not None and not machines)
+
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_eks_node_group", extract_node_group, node_group_components, (INSTANCES,),
-              note="nodes × first instance type; the EKS control plane is aws_eks_cluster"),
+              note="nodes × first instance type; the EKS control plane is aws_eks_cluster",
+              launchable=node_group_launchable),
 )

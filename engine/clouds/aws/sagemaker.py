@@ -8,10 +8,12 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import CostComponent, CostModel, SideView, UnknownAttribute, UsageField
+from ...costs.base import (CostComponent, CostModel, Launchable, SideView, UnknownAttribute,
+                          UsageField)
 from ...costs.numbers import MEMORY_MB, SIZE_GB
-from .common import (GB_MONTH, first_related, sagemaker_key, soft, text, usage_component,
-                     with_notes)
+from .common import (GB_MONTH, first_related, machine_facts, sagemaker_key, sagemaker_machine,
+                     soft, text, usage_component, with_notes)
+from .machines import variant_machines
 
 INFERENCE_SECONDS = UsageField(
     "monthly_inference_seconds",
@@ -136,7 +138,8 @@ def endpoint_components(spec: EndpointSpec,
             scales = "" if v.scaling is None else f", scales {v.scaling[0]}–{v.scaling[1]}"
             out.append(with_notes(CostComponent(
                 f"hosting {label} ({v.instance_type}{scales})", key, "hour", "hour", v.count,
-                None if v.count is not None else "unknown", v.count_why), v.notes))
+                None if v.count is not None else "unknown", v.count_why,
+                machine_facts(sagemaker_machine(v.instance_type), spec.region)), v.notes))
             continue
         key = PriceKey.of("aws", "sagemaker", "serverless_inference", spec.region,
                           memory_size_mb=v.memory_mb or "unknown")
@@ -177,16 +180,32 @@ def notebook_components(spec: NotebookSpec,
     return (
         CostComponent(f"notebook ({spec.instance_type})",
                       sagemaker_key(spec.region, spec.instance_type, "notebook"),
-                      "hour", "hour", Decimal(1)),
+                      "hour", "hour", Decimal(1),
+                      facts=machine_facts(sagemaker_machine(spec.instance_type), spec.region)),
         CostComponent("ML storage", storage_key, GB_MONTH, "month", spec.volume_gb,
                       None if spec.volume_gb is not None else "unknown", spec.volume_why),
     )
 
 
+def endpoint_launchable(view: SideView) -> Launchable:
+    """An endpoint runs the variants of its configuration (another resource)."""
+    found = view.related("aws_sagemaker_endpoint_configuration", "endpoint_config_name")
+    return variant_machines(found[0]) if found else Launchable()
+
+
+def notebook_launchable(view: SideView) -> Launchable:
+    itype, why = soft(view.instance_type, "instance_type")
+    if itype is None:
+        return Launchable(unknown=why is not None)
+    return Launchable((sagemaker_machine(itype),), purchase_options=("on_demand",))
+
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_sagemaker_endpoint", extract_endpoint, endpoint_components,
               (INFERENCE_SECONDS,),
-              note="priced from its aws_sagemaker_endpoint_configuration variants"),
+              note="priced from its aws_sagemaker_endpoint_configuration variants",
+              launchable=endpoint_launchable),
     CostModel("aws_sagemaker_notebook_instance", extract_notebook, notebook_components,
-              note="runs until stopped: set usage hours_per_month for auto-stopped notebooks"),
+              note="runs until stopped: set usage hours_per_month for auto-stopped notebooks",
+              launchable=notebook_launchable),
 )
