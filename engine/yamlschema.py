@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any, Mapping
 
 from .errors import InputError
@@ -9,16 +11,27 @@ from .yamlload import YamlDoc, json_path
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
                float: "number", type(None): "null"}
-_last: list[Any] = [None, None]  # [schema, its validator]: the schema is held, so the
-# identity test cannot match a new schema that reuses a freed one's id
+# Validators by schema identity, most recently used last: id -> (schema, validator).
+# Each entry holds its schema, so an id cannot be reused by another schema while it
+# is cached; a lock makes lookup and insertion one step for threads sharing a process.
+_VALIDATORS: "OrderedDict[int, tuple[Mapping[str, Any], Any]]" = OrderedDict()
+_LOCK = threading.Lock()
+_KEEP = 16
 
 
 def _validator(schema: Mapping[str, Any]) -> Any:
-    if _last[0] is not schema:
+    with _LOCK:
+        hit = _VALIDATORS.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            _VALIDATORS.move_to_end(id(schema))
+            return hit[1]
         from jsonschema import Draft202012Validator
 
-        _last[:] = [schema, Draft202012Validator(schema)]
-    return _last[1]
+        validator = Draft202012Validator(schema)
+        _VALIDATORS[id(schema)] = (schema, validator)
+        while len(_VALIDATORS) > _KEEP:
+            _VALIDATORS.popitem(last=False)
+        return validator
 
 
 def schema_errors(doc: YamlDoc, schema: Mapping[str, Any]) -> list[InputError]:

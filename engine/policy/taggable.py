@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -11,31 +12,42 @@ from typing import Mapping
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "policies" / "data" / "taggable.yaml"
 
 
+_NOTHING = re.compile(r"(?!)")
+
+
+def _any_of(globs: tuple[str, ...]) -> "re.Pattern[str]":
+    """One pattern matching what any of `globs` matches (fnmatchcase semantics)."""
+    if not globs:
+        return _NOTHING
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs))
+
+
 @dataclass(frozen=True)
 class Taggable:
-    """`yes` globs and `no` globs per provider; `!glob` in `no` re-admits a type."""
+    """`yes` globs and `no` globs per provider; `!glob` in `no` re-admits a type.
+
+    Immutable once built (its glob lists are compiled into one pattern each), so
+    one instance is safely shared by threads and sessions, and it pickles."""
 
     rules: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
-    _cache: dict[str, bool] = field(default_factory=dict, compare=False)
+    _compiled: Mapping[str, tuple["re.Pattern[str]", ...]] = field(
+        init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", {
+            prov: tuple(_any_of(g) for g in rule) for prov, rule in self.rules.items()})
 
     def __call__(self, resource_type: str, provider: str | None = None) -> bool:
-        hit = self._cache.get(resource_type)
-        if hit is None:
-            hit = self._decide(resource_type, provider)
-            self._cache[resource_type] = hit
-        return hit
-
-    def _decide(self, resource_type: str, provider: str | None) -> bool:
-        prov = provider if provider in self.rules else resource_type.split("_", 1)[0]
-        rule = self.rules.get(prov)
+        prov = provider if provider in self._compiled else resource_type.split("_", 1)[0]
+        rule = self._compiled.get(prov)
         if rule is None:
             return False
         yes, no, again = rule
-        if not any(fnmatch.fnmatchcase(resource_type, g) for g in yes):
+        if not yes.match(resource_type):
             return False
-        if any(fnmatch.fnmatchcase(resource_type, g) for g in again):
+        if again.match(resource_type):
             return True
-        return not any(fnmatch.fnmatchcase(resource_type, g) for g in no)
+        return not no.match(resource_type)
 
 
 @lru_cache(maxsize=4)
