@@ -63,21 +63,25 @@ def build_parser(only: str | None = None, formats: Any = None) -> argparse.Argum
 
 
 def _settings(limit_args: list[str]):  # type: ignore[no-untyped-def]
-    """The run's `Settings` from the global `--limit NAME=VALUE` options."""
-    from .settings import DEFAULT_SETTINGS, Settings
+    """The run's `Settings`: the global `--limit NAME=VALUE` options, the parse cache
+    from the environment (read here, once), HCL parsing on every CPU."""
+    import os
 
-    if not limit_args:
-        return DEFAULT_SETTINGS
+    from .settings import DEFAULT_LIMITS, Settings
+
+    limits = DEFAULT_LIMITS
     overrides: dict[str, str] = {}
     for item in limit_args:
         name, sep, value = item.partition("=")
         if not sep:
             raise _UsageError(f"costwarden: --limit takes NAME=VALUE, not {item!r}")
         overrides[name.strip()] = value.strip()
-    try:
-        return Settings(limits=DEFAULT_SETTINGS.limits.with_overrides(overrides))
-    except ValueError as exc:
-        raise _UsageError(f"costwarden: --limit: {exc}") from None
+    if overrides:
+        try:
+            limits = limits.with_overrides(overrides)
+        except ValueError as exc:
+            raise _UsageError(f"costwarden: --limit: {exc}") from None
+    return Settings.from_environment(os.environ, limits, cpus=os.cpu_count())
 
 
 def main(argv: Sequence[str] | None = None, *, formats: Any = None) -> int:

@@ -1,8 +1,9 @@
 """A content-keyed cache of parsed files (HCL syntax trees, YAML documents).
 
 Entries are JSON values keyed by sha256(format version + file bytes) in
-`$COSTWARDEN_CACHE_DIR/<kind>`, else `$XDG_CACHE_HOME/costwarden/<kind>`, else
-`~/.cache/costwarden/<kind>`; COSTWARDEN_CACHE_DIR=off disables the cache.
+`<Settings.cache_dir>/<kind>`; no cache_dir (a library's default) means no cache.
+The command line takes the directory from the environment once
+(`Settings.from_environment`: COSTWARDEN_CACHE_DIR, XDG_CACHE_HOME, ~/.cache).
 Writes go to a temporary file renamed into place (atomic, safe for concurrent
 runs); an unreadable or malformed entry is a miss and is rewritten.
 
@@ -25,16 +26,9 @@ from pathlib import Path
 from typing import Any
 
 
-def cache_dir(kind: str) -> Path | None:
-    env = os.environ.get("COSTWARDEN_CACHE_DIR")
-    if env is not None and env.strip():
-        if env.strip().lower() in ("off", "none", "0", "false"):
-            return None
-        base = Path(env).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "costwarden"
-    return base / kind
+def cache_dir(root: str | Path | None, kind: str) -> Path | None:
+    """The folder of one kind of entries ("hcl", "yaml") under `root`; None: no cache."""
+    return None if root is None else Path(root) / kind
 
 
 def content_key(version: str, data: bytes) -> str:

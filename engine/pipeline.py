@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from .errors import InputError
 from .model import ChangeSet, Estimate
-from .settings import DEFAULT_LIMITS, Limits
+from .settings import DEFAULT_SETTINGS, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class EstimateOptions:
     usage_file: str | None = None
     default_region: str | None = None
     price_books: tuple[str, ...] = ()
-    limits: Limits = DEFAULT_LIMITS  # from the global --limit NAME=VALUE
+    settings: Settings = DEFAULT_SETTINGS  # limits (--limit NAME=VALUE), parallel, cache_dir
     # each reader's own options by reader name, e.g. {"terraform-hcl": HclOptions(base=...)}
     reader_options: tuple[tuple[str, Any], ...] | Mapping[str, Any] = ()
 
@@ -36,7 +36,7 @@ def read_input(source: str | Path | Mapping[str, Any] | list[Any],
 
     return register(read_changeset(source, default_region=options.default_region,
                                    options=options.reader_options, readers=readers, name=name,
-                                   limits=options.limits))
+                                   settings=options.settings))
 
 
 def estimate_path(source: str | Path | Mapping[str, Any] | list[Any],

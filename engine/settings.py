@@ -9,6 +9,8 @@ input error (exit 2) that names the place, never a hang or a crash.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,43 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything a run is configured with that is not an input file."""
+    """Everything a run is configured with that is not an input file.
+
+    The defaults are a library's: parse in this process, no parse cache on disk.
+    The command line builds its Settings with `from_environment` (a parse cache
+    under ~/.cache/costwarden, parallel HCL parsing on every CPU), as it always did.
+    """
 
     limits: Limits = field(default_factory=Limits)
+    # HCL parse worker processes: 0 or 1 parses in this process (no process pool is
+    # ever started); N > 1 starts up to N when a parse is large enough to pay for it.
+    parallel: int = 0
+    # Root of the content-keyed parse cache (engine/filecache.py); None: no cache.
+    cache_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.parallel, int) or self.parallel < 0:
+            raise ValueError(f"parallel must be a whole number >= 0, not {self.parallel!r}")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], limits: Limits | None = None,
+                         cpus: int | None = None) -> "Settings":
+        """The command line's settings: the parse cache in `$COSTWARDEN_CACHE_DIR`
+        (`off`, `none`, `0` or `false` disable it), else `$XDG_CACHE_HOME/costwarden`,
+        else `~/.cache/costwarden`; HCL parsing on up to `cpus` processes."""
+        return cls(limits=limits or DEFAULT_LIMITS, parallel=max(0, cpus or 0),
+                   cache_dir=cache_root(environ))
+
+
+def cache_root(environ: Mapping[str, str]) -> Path | None:
+    """Where the parse cache lives according to `environ` (see Settings.from_environment)."""
+    env = environ.get("COSTWARDEN_CACHE_DIR")
+    if env is not None and env.strip():
+        if env.strip().lower() in ("off", "none", "0", "false"):
+            return None
+        return Path(env).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "costwarden"
 
 
 DEFAULT_LIMITS = Limits()

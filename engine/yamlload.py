@@ -14,6 +14,7 @@ Parsed documents go to the content-keyed parse cache (engine/filecache.py, kind
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, Mapping
 
 from . import filecache
 from .errors import InputError
-from .settings import DEFAULT_LIMITS, Limits
+from .settings import DEFAULT_LIMITS, Limits, cache_root
 
 JsonPath = tuple[str | int, ...]
 
@@ -68,7 +69,9 @@ def load_yaml(path: str | Path, display: str | None = None, *,
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > cap:
         raise InputError(name, f"file larger than {cap:,} bytes (limit config_bytes)")
-    root = filecache.cache_dir("yaml")
+    # TODO(settings): take Settings.cache_dir from the policy/usage/waiver loaders
+    # instead of reading the environment here (the HCL reader already does).
+    root = filecache.cache_dir(cache_root(os.environ), "yaml")
     key = filecache.content_key(_cache_version(), raw) if root is not None else ""
     doc = _cached_doc(name, filecache.load_entry(root, key)) if key else None
     if doc is not None:

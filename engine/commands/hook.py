@@ -177,7 +177,7 @@ def run_tags(args: argparse.Namespace) -> int:
     def read(directory: str, hcl: HclOptions) -> Any:
         # read_input registers sensitive values, so that `safe()` scrubs them from the lines
         return read_input(directory, EstimateOptions(
-            default_region=args.region, limits=args.settings.limits,
+            default_region=args.region, settings=args.settings,
             reader_options={"terraform-hcl": hcl}))
 
     for directory in sorted(dirs):

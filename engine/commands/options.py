@@ -46,7 +46,7 @@ def estimate_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return EstimateOptions(usage_file=getattr(args, "usage", None),
                            default_region=getattr(args, "region", None),
                            price_books=tuple(getattr(args, "price_book", None) or ()),
-                           limits=args.settings.limits,
+                           settings=args.settings,
                            reader_options=options_from_args(args))
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from engine.errors import InputError
 from engine.model import ChangeSet
-from engine.settings import DEFAULT_LIMITS, Limits
+from engine.settings import DEFAULT_SETTINGS, Settings
 from engine.sources.documents import _StrictJsonError, decode_text, loads_strict, parse_json, \
     read_bytes
 from engine.sources.readers import ReadContext, Reader, Readers, as_readers, options_mapping
@@ -28,14 +28,15 @@ def read_changeset(source: str | Path | Mapping[str, Any] | list[Any], *,
                    default_region: str | None = None,
                    options: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
                    readers: Readers | Iterable[Reader] | None = None,
-                   name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+                   name: str | None = None, settings: Settings = DEFAULT_SETTINGS
+                   ) -> ChangeSet:
     """Read a plan file, a directory of .tf files (or holding one plan), or an already
     parsed document (`name` is shown in its errors) into a ChangeSet.
 
     `options` maps a reader's name to its options (e.g. {"terraform-hcl": HclOptions(...)});
     `readers` replaces the built-in registry."""
     registry = as_readers(readers)
-    context = ReadContext(default_region, limits, options_mapping(options))
+    context = ReadContext(default_region, settings, options_mapping(options))
     if isinstance(source, (Mapping, list)):
         shown = name or DOCUMENT_NAME
         _refuse(registry, context, shown, "document")
@@ -47,7 +48,7 @@ def read_changeset(source: str | Path | Mapping[str, Any] | list[Any], *,
     if not p.exists():
         raise InputError(file, "file not found")
     _refuse(registry, context, file, "file")
-    data = read_bytes(p, limits)
+    data = read_bytes(p, settings.limits)
     if data.startswith(_ZIP_MAGIC):
         raise InputError(file, "is a binary Terraform plan file; convert it with "
                                "`terraform show -json PLANFILE > plan.json` and pass that")
@@ -149,4 +150,4 @@ def _read_directory(directory: Path, file: str, context: ReadContext,
         names = ", ".join(p.name for p in found[:5])
         raise InputError(file, f"directory holds several plan files ({names}); pass one")
     return read_changeset(found[0], default_region=context.default_region,
-                          readers=registry, limits=context.limits)
+                          readers=registry, settings=context.settings)

@@ -32,16 +32,21 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from engine.errors import InputError
-from engine.settings import DEFAULT_LIMITS, Limits
+from engine.settings import DEFAULT_SETTINGS, Limits, Settings
 
 
 @dataclass(frozen=True, slots=True)
 class ReadContext:
-    """What every read is given: the region fallback, the limits, each reader's options."""
+    """What every read is given: the region fallback, the run's settings (limits,
+    parse processes, parse cache), each reader's options."""
 
     default_region: str | None = None
-    limits: Limits = DEFAULT_LIMITS
+    settings: Settings = DEFAULT_SETTINGS
     options: tuple[tuple[str, Any], ...] = ()  # (reader name, that reader's options)
+
+    @property
+    def limits(self) -> Limits:
+        return self.settings.limits
 
     def options_for(self, reader: "Reader") -> Any:
         for name, value in self.options:

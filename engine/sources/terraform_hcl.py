@@ -43,8 +43,8 @@ TAG_ATTRIBUTES = reader_attributes()
 def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
              variables: Mapping[str, str] | None = None, default_region: str | None = None,
              base: str | Path | None = None, attributes: frozenset[str] | None = None,
-             files: Collection[str] | None = None, limits: Limits = DEFAULT_LIMITS
-             ) -> ChangeSet:
+             files: Collection[str] | None = None, limits: Limits = DEFAULT_LIMITS,
+             workers: int = 0, cache_dir: Path | None = None) -> ChangeSet:
     """Read the root module in `directory` (and its local modules) into a ChangeSet.
 
     Variable precedence, lowest first: defaults, terraform.tfvars(.json),
@@ -56,16 +56,18 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
     what they refer to is still evaluated. `limits` bounds what hostile input may
     cost (count/for_each instances, string and collection sizes, file reads,
     module depth): past one, or on a file function reaching outside the module
-    tree, the read stops with an InputError naming the file and line.
+    tree, the read stops with an InputError naming the file and line. `workers` and
+    `cache_dir` are Settings.parallel and Settings.cache_dir (see parse_files).
     """
     if files is not None and base is not None:
         raise ValueError("a ChangeSet limited to some files cannot be diffed against a base")
     only = None if files is None else frozenset(os.path.normpath(f) for f in files)
+    parse = (workers, cache_dir)
     changes, warnings, complete = _read_tree(directory, var_files, variables or {},
-                                             default_region, attributes, only, limits)
+                                             default_region, attributes, only, limits, parse)
     if base is not None:
         base_changes, base_warnings, base_complete = _read_tree(
-            base, var_files, variables or {}, default_region, attributes, only, limits)
+            base, var_files, variables or {}, default_region, attributes, only, limits, parse)
         changes = diff(base_changes, changes)
         warnings += [f"base: {w}" for w in base_warnings]
         complete = complete and base_complete
@@ -75,7 +77,8 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
 
 def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
                default_region: str | None, attributes: frozenset[str] | None,
-               files: frozenset[str] | None, limits: Limits = DEFAULT_LIMITS
+               files: frozenset[str] | None, limits: Limits = DEFAULT_LIMITS,
+               parse: tuple[int, Path | None] = (0, None)
                ) -> tuple[list[ResourceChange], list[str], bool]:
     shown = str(directory)
     root = Path(directory).resolve()
@@ -83,7 +86,7 @@ def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mappi
         raise InputError(shown, "not a directory")
     if not any(p.is_file() for p in root.glob("*.tf")):
         raise InputError(shown, "no .tf files in this directory")
-    ctx = Context(root, shown, default_region, attributes, files, limits)
+    ctx = Context(root, shown, default_region, attributes, files, limits, *parse)
     ctx.preload(root)
     cfg = ctx.configs[root]
     values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)
@@ -193,7 +196,8 @@ def _tfvars(path: Path, shown: str, ctx: Context) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise InputError(shown, "a variables file must hold a JSON object")
         return data
-    body = parse_files([(path, shown)], max_bytes=ctx.budget.limits.config_bytes)[0]
+    body = parse_files([(path, shown)], cache_dir=ctx.cache_dir,
+                       max_bytes=ctx.budget.limits.config_bytes)[0]
     ev = Evaluator(_ConstScope(), ctx.budget)
     out: dict[str, Any] = {}
     for name, (expr, line) in body["attrs"].items():

@@ -88,7 +88,8 @@ def _read_hcl(directory: Any, shown: str, options: HclOptions, context: ReadCont
     return read_hcl(shown, var_files=options.var_files, variables=dict(options.variables),
                     default_region=context.default_region, base=options.base,
                     attributes=TAG_ATTRIBUTES if options.tags_only else None,
-                    files=options.files, limits=context.limits)
+                    files=options.files, limits=context.limits,
+                    workers=context.settings.parallel, cache_dir=context.settings.cache_dir)
 
 
 def _refuse_hcl(options: HclOptions, shown: str, kind: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from engine.errors import InputError
-from engine.settings import Limits
+from engine.settings import Limits, Settings
 from engine.sources.detect import read_changeset
 from support import run_cli
 
@@ -191,8 +191,8 @@ def test_input_size_is_capped(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan()), encoding="utf-8")
     with pytest.raises(InputError, match="above the limit of 10"):
-        read_changeset(path, limits=Limits(input_bytes=10))
-    assert read_changeset(path, limits=Limits(input_bytes=10_000)).changes == ()
+        read_changeset(path, settings=Settings(Limits(input_bytes=10)))
+    assert read_changeset(path, settings=Settings(Limits(input_bytes=10_000))).changes == ()
 
 
 def test_limits_from_the_command_line_reach_the_plan_reader(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Parse `.tf` files, in parallel when it pays, through the parse cache.
+"""Parse `.tf` files, in parallel when asked and it pays, through the parse cache.
 
 Cache entries (engine/filecache.py, kind "hcl") are JSON syntax trees keyed by
 the tree format, the python-hcl2 version and the file content.
@@ -6,7 +6,6 @@ the tree format, the python-hcl2 version and the file content.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -24,10 +23,6 @@ PARALLEL_MIN_FILES = 4
 @cache
 def _version() -> str:
     return f"ast{AST_VERSION}-hcl2-{filecache.installed_version('python_hcl2', 'hcl2')}"
-
-
-def cache_dir() -> Path | None:
-    return filecache.cache_dir("hcl")
 
 
 def content_key(data: bytes) -> str:
@@ -66,11 +61,16 @@ def _parse_job(text: str, shown: str) -> tuple[Body | None, tuple[str, int | Non
         return None, (exc.message, exc.line)
 
 
-def parse_files(files: Sequence[tuple[Path, str]], *, parallel: bool | None = None,
-                stats: dict[str, Any] | None = None, max_bytes: int | None = None
-                ) -> list[Body]:
-    """Parse (path, shown name) pairs; returns bodies in the same order."""
-    root = cache_dir()
+def parse_files(files: Sequence[tuple[Path, str]], *, workers: int = 0,
+                cache_dir: Path | None = None, stats: dict[str, Any] | None = None,
+                max_bytes: int | None = None) -> list[Body]:
+    """Parse (path, shown name) pairs; returns bodies in the same order.
+
+    `workers` (Settings.parallel): up to that many processes parse when there are
+    at least PARALLEL_MIN_FILES files and PARALLEL_MIN_BYTES to parse; 0 or 1 never
+    starts a process (a daemonic worker, e.g. Dask's, cannot). `cache_dir`
+    (Settings.cache_dir) holds the parse cache; None: none."""
+    root = filecache.cache_dir(cache_dir, "hcl")
     bodies: list[Body | None] = [None] * len(files)
     todo: list[tuple[int, str, str]] = []
     for i, (path, shown) in enumerate(files):
@@ -82,12 +82,11 @@ def parse_files(files: Sequence[tuple[Path, str]], *, parallel: bool | None = No
         else:
             todo.append((i, key, text))
     size = sum(len(t) for _, _, t in todo)
-    workers = min(len(todo), os.cpu_count() or 1)
-    if parallel is None:
-        parallel = workers > 1 and len(todo) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES
+    workers = min(len(todo), workers)
+    parallel = workers > 1 and len(todo) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES
     if stats is not None:
-        stats.update(hits=len(files) - len(todo), parsed=len(todo), parallel=bool(parallel))
-    if parallel and workers > 1:
+        stats.update(hits=len(files) - len(todo), parsed=len(todo), parallel=parallel)
+    if parallel:
         from concurrent.futures import ProcessPoolExecutor  # only when parsing in parallel
 
         with ProcessPoolExecutor(max_workers=workers) as pool:

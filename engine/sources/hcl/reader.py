@@ -36,9 +36,11 @@ class Context:
 
     def __init__(self, root_dir: Path, root_shown: str, default_region: str | None,
                  attributes: frozenset[str] | None = None,
-                 files: frozenset[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+                 files: frozenset[str] | None = None, limits: Limits = DEFAULT_LIMITS,
+                 workers: int = 0, cache_dir: Path | None = None) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
         self.budget = Budget(limits)  # limits and work spent, shared by every evaluator
+        self.workers, self.cache_dir = workers, cache_dir  # parse_files: Settings.parallel/cache_dir
         self.default_region = default_region
         self.attributes = attributes  # top-level resource attributes to read (None: all)
         self.files = files  # read only resources declared or overridden there (None: all)
@@ -77,7 +79,8 @@ class Context:
             if any(d.glob("*.tf.json")):
                 self.warn_once(f"{self.shown(d)}: *.tf.json files are not read (JSON syntax)")
         stats: dict[str, Any] = {}
-        bodies = parse_files(files, stats=stats, max_bytes=self.budget.limits.input_bytes)
+        bodies = parse_files(files, workers=self.workers, cache_dir=self.cache_dir, stats=stats,
+                             max_bytes=self.budget.limits.input_bytes)
         self.stats["hits"] += stats.get("hits", 0)
         self.stats["parsed"] += stats.get("parsed", 0)
         for d in todo:
