@@ -33,11 +33,13 @@ def _options(argv):
     ["comment", "github", "--repo", "o/n", "--pr", "1", "--from-plan", "plan.json", *INPUT],
 ])
 def test_every_command_reads_the_same_input_options(argv):
+    from engine.cli import _settings
     from engine.pipeline import EstimateOptions
     from engine.sources.terraform_readers import HclOptions
 
     assert _options(argv) == EstimateOptions(
         usage_file="u.yml", default_region="eu-west-1", price_books=("pb.yml",),
+        settings=_settings([]),
         reader_options={"terraform-hcl": HclOptions(
             var_files=("x.tfvars",), variables=(("a", "b=c"),), base="../main")})
 
