@@ -2,11 +2,14 @@
 
 The library API mirrors the command line::
 
-    from engine import estimate, check
+    from engine import Session, estimate, check
 
     est = estimate("plan.json", usage_file="usage.yml")
     result = check("plan.json", usage_file="usage.yml")      # bundled policy pack
     print(result.blocking, [f.policy_id for f in result.findings])
+
+    session = Session(usage="usage.yml")      # loads once, judges many (engine/session.py)
+    results = [session.check(plan) for plan in plans]
 
 Names are imported on first use, so `import engine` stays cheap.
 """
@@ -28,7 +31,9 @@ _EXPORTS = {
     "EstimateOptions": "engine.pipeline", "read_input": "engine.pipeline",
     "load_policies": "engine.policy", "load_waivers": "engine.policy",
     "evaluate": "engine.policy", "EvaluationOptions": "engine.policy",
-    "Evaluation": "engine.policy",
+    "Evaluation": "engine.policy", "PolicyInfo": "engine.policy",
+    "Session": "engine.session", "PlanSummary": "engine.plan_summary",
+    "Settings": "engine.settings", "Limits": "engine.settings",
 }
 
 __all__ = sorted([*_EXPORTS, "estimate", "check", "__version__"])
@@ -36,6 +41,7 @@ __all__ = sorted([*_EXPORTS, "estimate", "check", "__version__"])
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Estimate
     from .policy import Evaluation
+    from .settings import Settings
 
 
 def __getattr__(name: str) -> Any:
@@ -45,26 +51,28 @@ def __getattr__(name: str) -> Any:
 
 
 def estimate(path: str, *, usage_file: str | None = None, region: str | None = None,
-             price_books: Sequence[str] = (), base: str | None = None) -> "Estimate":
+             price_books: Sequence[str] = (), base: str | None = None,
+             settings: "Settings | None" = None) -> "Estimate":
     """Read the change at `path` (plan JSON or .tf directory) and price it."""
-    from .pipeline import EstimateOptions, estimate_path
+    from .session import Session
 
-    from .sources.terraform_readers import HclOptions
-
-    hcl = {"terraform-hcl": HclOptions(base=base)} if base is not None else {}
-    return estimate_path(path, EstimateOptions(usage_file=usage_file, default_region=region,
-                                               price_books=tuple(price_books), reader_options=hcl))
+    return Session(catalog=tuple(price_books), usage=usage_file, region=region,
+                   settings=settings or _default_settings()).estimate(path, base=base)
 
 
 def check(path: str, *, policies: Sequence[str] = (), data: Sequence[str] = (),
           waivers: str | None = None, env: str | None = None, usage_file: str | None = None,
           region: str | None = None, price_books: Sequence[str] = (),
-          base: str | None = None) -> "Evaluation":
+          base: str | None = None, settings: "Settings | None" = None) -> "Evaluation":
     """Price the change and evaluate policies (the bundled pack when none are given)."""
-    from .policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from .session import Session
 
-    policy_set = load_policies(list(policies), list(data))
-    waiver_set = load_waivers(waivers, policy_set) if waivers else None
-    est = estimate(path, usage_file=usage_file, region=region, price_books=price_books,
-                   base=base)
-    return evaluate(est, policy_set, waiver_set, EvaluationOptions(env=env))
+    return Session(catalog=tuple(price_books), policies=list(policies) or None, data=data,
+                   waivers=waivers, usage=usage_file, region=region, env=env,
+                   settings=settings or _default_settings()).check(path, base=base)
+
+
+def _default_settings() -> "Settings":
+    from .settings import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS

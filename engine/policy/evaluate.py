@@ -32,11 +32,27 @@ class EvaluationOptions:
     instance_info: Any = None  # (provider, type) -> hardware facts (default: bundled catalog)
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyInfo:
+    """What reports need of a policy (its compiled checks stay in the PolicySet):
+    plain values, so an Evaluation pickles and a worker process can return it."""
+
+    id: str
+    description: str
+    level: str  # the policy's own level (an environment may override it per finding)
+    file: str | None = None  # policy file, or "checkov" for an external check
+    line: int | None = None
+
+    @classmethod
+    def of(cls, policy: Policy) -> "PolicyInfo":
+        return cls(policy.id, policy.description, policy.level, policy.file, policy.line)
+
+
 @dataclass(frozen=True)
 class Evaluation:
     findings: tuple[Finding, ...]
     counts: Mapping[str, Mapping[str, int]]  # policy id -> outcome -> count (passes included)
-    policies: tuple[Policy, ...] = ()
+    policies: tuple[PolicyInfo, ...] = ()  # the policies evaluated, in pack order
     warnings: tuple[str, ...] = ()  # waivers that cover nothing (see waivers.py)
 
     @property
@@ -66,7 +82,8 @@ def evaluate(source: Estimate | Iterable[ResourceCost], policies: PolicySet,
             run.per_resource(policy)
     warnings = waiver_warnings(run.waivers, policies, run.today,
                                world.by_address if options.waiver_targets else None)
-    return Evaluation(tuple(run.findings), run.counts, policies.policies, tuple(warnings))
+    return Evaluation(tuple(run.findings), run.counts,
+                      tuple(PolicyInfo.of(p) for p in policies.policies), tuple(warnings))
 
 
 @dataclass
