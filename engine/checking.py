@@ -40,15 +40,24 @@ def check_source(source: str | Path | Mapping[str, Any] | list[Any],
     from .pipeline import estimate_path
     from .policy import evaluate, load_policies, load_waivers
 
-    policies = load_policies(list(options.policies), list(options.data))
-    waivers = load_waivers(options.waivers, policies) if options.waivers else None
+    settings = estimate_options.settings  # the YAML files' limit and parse cache
+    policies = load_policies(list(options.policies), list(options.data), settings=settings)
+    waivers = load_waivers(options.waivers, policies, settings=settings) \
+        if options.waivers else None
     binary = None
     if options.checkov:
         from .integrations.checkov import find_checkov
 
         binary = find_checkov(options.checkov_bin)  # missing checkov: exit 2 before pricing
     estimate = estimate_path(source, estimate_options, readers=readers)
-    result = evaluate(estimate, policies, waivers, options.evaluation)
+    evaluation = options.evaluation
+    if evaluation.taggable is None:
+        from dataclasses import replace
+
+        from .policy.taggable import load_taggable
+
+        evaluation = replace(evaluation, taggable=load_taggable(settings=settings))
+    result = evaluate(estimate, policies, waivers, evaluation)
     if binary is not None:
         from .integrations.checkov import merge, run_checkov
 

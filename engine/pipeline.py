@@ -56,7 +56,8 @@ def estimate_changeset(changeset: ChangeSet, options: EstimateOptions = Estimate
     if usage is None:
         from .usage import load_usage
 
-        usage = load_usage(options.usage_file, default_region=options.default_region)
+        usage = load_usage(options.usage_file, default_region=options.default_region,
+                           settings=options.settings)
     if catalog is None:
         catalog = load_prices(options.price_books)
     registry = None

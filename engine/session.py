@@ -42,15 +42,17 @@ class Session:
         Catalog. `policies`: policy paths, None for the bundled pack, or a loaded
         PolicySet (`data` is then unused). `waivers`: a path or a WaiverSet. `usage`: a
         path, None or a loaded Usage. `clouds`: the cloud bundles (default: the built-in
-        ones). `readers`: the input readers (default: the built-in ones). `region`: the
+        ones). `readers`: the input readers (the built-in ones; other readers come with the
+        reader registry). `region`: the
         default region. `env`/`options`: how policies are evaluated."""
         from .clouds import builtin_clouds, cost_registry
         from .policy import EvaluationOptions, PolicySet, WaiverSet, load_waivers
         from .policy.taggable import load_taggable
 
+        if readers is not None:  # INTEGRATION: pass to read_input with the reader registry
+            raise ValueError("Session(readers=...) needs the reader registry; not available yet")
         self.settings = settings
         self.region = region
-        self.readers = readers
         self._policy_set: PolicySet | None = policies if isinstance(policies, PolicySet) \
             else None
         self._policy_arg = policies
@@ -58,14 +60,14 @@ class Session:
         if policies is not None:
             self.policies  # given files load first: a bad one fails before anything else
         self.waivers = waivers if isinstance(waivers, WaiverSet) or waivers is None else \
-            load_waivers(waivers, self.policies)
+            load_waivers(waivers, self.policies, settings=settings)
         self.clouds = tuple(builtin_clouds() if clouds is None else clouds)
         self.registry = cost_registry(self.clouds)
-        self.usage = _usage(usage, self.registry, region)
+        self.usage = _usage(usage, self.registry, region, settings)
         self.catalog = _catalog(catalog)
         base = options or EvaluationOptions()
         self.options = replace(base, env=base.env if env is None else env,
-                               taggable=base.taggable or load_taggable())
+                               taggable=base.taggable or load_taggable(settings=settings))
 
     @property
     def policies(self) -> "PolicySet":
@@ -76,7 +78,7 @@ class Session:
 
             paths = [] if self._policy_arg is None else [self._policy_arg] \
                 if isinstance(self._policy_arg, (str, Path)) else list(self._policy_arg)
-            self._policy_set = load_policies(paths, list(self._data))
+            self._policy_set = load_policies(paths, list(self._data), settings=self.settings)
         return self._policy_set
 
     def read(self, source: Any, *, base: str | None = None) -> ChangeSet:
@@ -121,12 +123,13 @@ class Session:
         return PlanSummary.of(est, self.evaluate(est))
 
 
-def _usage(usage: Any, registry: Any, region: str | None) -> "Usage":
+def _usage(usage: Any, registry: Any, region: str | None, settings: Settings) -> "Usage":
     from .usage import Usage, load_usage
 
     if isinstance(usage, Usage):
         return usage
-    return load_usage(None if usage is None else str(usage), registry, default_region=region)
+    return load_usage(None if usage is None else str(usage), registry, default_region=region,
+                      settings=settings)
 
 
 def _catalog(catalog: Any) -> Any:

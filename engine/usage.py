@@ -30,6 +30,7 @@ from .costs import numbers
 from .costs.base import CostRegistry, UsageField
 from .errors import InputError
 from .model import ResourceChange, SourceLocation
+from .settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from .clouds import Cloud
@@ -205,20 +206,22 @@ def usage_schema(registry: CostRegistry) -> dict[str, Any]:
 
 def load_usage(path: str | None, registry: CostRegistry | None = None,
                default_region: str | None = None,
-               clouds: "Iterable[Cloud] | None" = None) -> Usage:
+               clouds: "Iterable[Cloud] | None" = None, *,
+               settings: Settings = DEFAULT_SETTINGS) -> Usage:
     """Read a usage file; `clouds` (default: the built-in bundles) route its
-    data_transfer entries to each cloud's data-transfer pseudo-type."""
+    data_transfer entries to each cloud's data-transfer pseudo-type. `settings`
+    give the size limit and the parse cache."""
     if path is None:
         return Usage()
     from .clouds import data_transfer_clouds
 
-    from .yamlload import YamlDoc, load_yaml
+    from .yamlload import YamlDoc, load_config
     from .yamlschema import schema_errors
 
     if registry is None:
         from .costs.registry import builtin_registry
         registry = builtin_registry()
-    doc = load_yaml(path)
+    doc = load_config(path, None, settings)
     if doc.data is None:
         doc = YamlDoc(doc.file, {}, doc.lines)
     errors = schema_errors(doc, usage_schema(registry))

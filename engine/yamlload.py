@@ -14,7 +14,6 @@ Parsed documents go to the content-keyed parse cache (engine/filecache.py, kind
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any, Mapping
 
 from . import filecache
 from .errors import InputError
-from .settings import DEFAULT_LIMITS, Limits, cache_root
+from .settings import DEFAULT_LIMITS, DEFAULT_SETTINGS, Limits, Settings
 
 JsonPath = tuple[str | int, ...]
 
@@ -56,8 +55,9 @@ def json_path(path: JsonPath) -> str:
 
 
 def load_yaml(path: str | Path, display: str | None = None, *,
-              limits: Limits = DEFAULT_LIMITS) -> YamlDoc:
-    """Read one YAML file; any problem is an InputError naming file and line."""
+              limits: Limits = DEFAULT_LIMITS, cache_dir: Path | None = None) -> YamlDoc:
+    """Read one YAML file; any problem is an InputError naming file and line.
+    `cache_dir` (Settings.cache_dir) holds the parse cache; None: none."""
     name = display or str(path)
     cap = limits.config_bytes
     try:
@@ -69,9 +69,7 @@ def load_yaml(path: str | Path, display: str | None = None, *,
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > cap:
         raise InputError(name, f"file larger than {cap:,} bytes (limit config_bytes)")
-    # TODO(settings): take Settings.cache_dir from the policy/usage/waiver loaders
-    # instead of reading the environment here (the HCL reader already does).
-    root = filecache.cache_dir(cache_root(os.environ), "yaml")
+    root = filecache.cache_dir(cache_dir, "yaml")
     key = filecache.content_key(_cache_version(), raw) if root is not None else ""
     doc = _cached_doc(name, filecache.load_entry(root, key)) if key else None
     if doc is not None:
@@ -90,6 +88,12 @@ def load_yaml(path: str | Path, display: str | None = None, *,
 @cache
 def _cache_version() -> str:
     return f"yaml{_CACHE_FORMAT}-pyyaml-{filecache.installed_version('pyyaml', 'yaml')}"
+
+
+def load_config(path: str | Path, display: str | None = None,
+                settings: Settings = DEFAULT_SETTINGS) -> YamlDoc:
+    """`load_yaml` of a policy, data, usage or waiver file under a run's settings."""
+    return load_yaml(path, display, limits=settings.limits, cache_dir=settings.cache_dir)
 
 
 def _cached_doc(name: str, entry: Any) -> YamlDoc | None:

@@ -123,3 +123,21 @@ def test_schema_validators_alternate_between_threads() -> None:
         t.join()
     assert wrong == []
     assert sum(1 for s, _ in _VALIDATORS.values() if s is numbers or s is strings) == 2
+
+
+def test_the_command_line_limits_apply_to_policy_files(tmp_path: Path, cli) -> None:
+    """`--limit config_bytes` reaches the policy loader through Settings (it used to
+    stop at the plan reader: policy files were read under the default limit)."""
+    policy = tmp_path / "p.yaml"
+    policy.write_text("policies:\n" + "# padding\n" * 20)
+    result = cli("--limit", "config_bytes=100", "check", str(PLAN), "--policies", str(policy))
+    assert result.code == 2 and "limit config_bytes" in result.err, result
+
+
+def test_a_session_caches_parsed_files_only_where_settings_say(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yml"
+    usage.write_text("version: 1\n")
+    engine.Session(usage=usage)
+    assert not list(tmp_path.rglob("*.json"))
+    engine.Session(usage=usage, settings=Settings(cache_dir=tmp_path / "cache"))
+    assert len(list((tmp_path / "cache" / "yaml").rglob("*.json"))) >= 1

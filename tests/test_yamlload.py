@@ -18,9 +18,8 @@ DOC = "version: 1\nitems:\n  - name: a\n    size: 1.5\n  - name: b\n    when: 20
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COSTWARDEN_CACHE_DIR", str(tmp_path / "c"))
-    return tmp_path / "c" / "yaml"
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "c" / "yaml"  # where load_yaml(..., cache_dir=tmp_path / "c") writes
 
 
 def _entries(root: Path) -> list[Path]:
@@ -30,11 +29,11 @@ def _entries(root: Path) -> list[Path]:
 def test_a_cached_document_equals_the_parsed_one(tmp_path: Path, cache: Path) -> None:
     f = tmp_path / "d.yaml"
     f.write_text(DOC)
-    first = load_yaml(f)
+    first = load_yaml(f, cache_dir=cache.parent)
     assert first.data == {"version": 1, "items": [{"name": "a", "size": 1.5},
                                                  {"name": "b", "when": "2026-01-31"}]}
     assert len(_entries(cache)) == 1
-    second = load_yaml(f, "shown.yaml")
+    second = load_yaml(f, "shown.yaml", cache_dir=cache.parent)
     assert (second.data, dict(second.lines)) == (first.data, dict(first.lines))
     assert second.file == "shown.yaml"
     assert second.line(("items", 1, "when")) == 6
@@ -43,19 +42,19 @@ def test_a_cached_document_equals_the_parsed_one(tmp_path: Path, cache: Path) ->
 def test_documents_json_cannot_keep_are_not_cached(tmp_path: Path, cache: Path) -> None:
     f = tmp_path / "d.yaml"
     f.write_text("ports:\n  80: http\n")
-    assert load_yaml(f).data == {"ports": {80: "http"}}
-    assert load_yaml(f).data == {"ports": {80: "http"}}  # an int key stays an int
+    assert load_yaml(f, cache_dir=cache.parent).data == {"ports": {80: "http"}}
+    assert load_yaml(f, cache_dir=cache.parent).data == {"ports": {80: "http"}}  # an int key stays an int
     assert _entries(cache) == []
 
 
 def test_a_corrupted_entry_is_a_miss(tmp_path: Path, cache: Path) -> None:
     f = tmp_path / "d.yaml"
     f.write_text(DOC)
-    expected = load_yaml(f).data
+    expected = load_yaml(f, cache_dir=cache.parent).data
     [entry] = _entries(cache)
     for garbage in ("{not json", '{"data": 1}', '{"data": 1, "lines": [[1]]}', "[]"):
         entry.write_text(garbage)
-        assert load_yaml(f).data == expected
+        assert load_yaml(f, cache_dir=cache.parent).data == expected
 
 
 def test_errors_are_not_cached(tmp_path: Path, cache: Path) -> None:
@@ -63,11 +62,20 @@ def test_errors_are_not_cached(tmp_path: Path, cache: Path) -> None:
     f.write_text("a: 1\na: 2\n")
     for _ in range(2):
         with pytest.raises(InputError, match="duplicate key 'a'"):
-            load_yaml(f)
+            load_yaml(f, cache_dir=cache.parent)
     assert _entries(cache) == []
     f.write_bytes(b"a: \xff\n")
     with pytest.raises(InputError, match="cannot read"):
-        load_yaml(f)
+        load_yaml(f, cache_dir=cache.parent)
+
+
+def test_no_cache_dir_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library read never takes its cache from the environment."""
+    monkeypatch.setenv("COSTWARDEN_CACHE_DIR", str(tmp_path / "c"))
+    f = tmp_path / "d.yaml"
+    f.write_text(DOC)
+    load_yaml(f)
+    assert not (tmp_path / "c").exists()
 
 
 def test_the_cache_key_names_the_yaml_library_version() -> None:
@@ -90,11 +98,11 @@ def test_a_warm_check_never_imports_pyyaml(tmp_path: Path) -> None:
 def test_a_tampered_entry_with_a_stale_checksum_is_a_miss(tmp_path: Path, cache: Path) -> None:
     f = tmp_path / "d.yaml"
     f.write_text(DOC)
-    expected = load_yaml(f).data
+    expected = load_yaml(f, cache_dir=cache.parent).data
     [entry] = _entries(cache)
     header, _, _ = entry.read_bytes().partition(b"\n")
     entry.write_bytes(header + b'\n{"data": {"version": 1, "items": []}, "lines": []}')
-    assert load_yaml(f).data == expected
+    assert load_yaml(f, cache_dir=cache.parent).data == expected
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

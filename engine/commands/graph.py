@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _evaluation(estimate: Any, args: argparse.Namespace) -> Any:
     from ..policy import EvaluationOptions, evaluate, load_policies
+    from ..policy.taggable import load_taggable
 
-    policies = load_policies(args.policies, [])
-    return evaluate(estimate, policies, None, EvaluationOptions())
+    policies = load_policies(args.policies, [], settings=args.settings)
+    options = EvaluationOptions(taggable=load_taggable(settings=args.settings))
+    return evaluate(estimate, policies, None, options)

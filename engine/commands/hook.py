@@ -145,6 +145,15 @@ def _in_changed_files(f: Any, changed: set[str]) -> bool:
                                 or any(os.path.normpath(o) in changed for o in loc.overridden_in))
 
 
+def _options(args: argparse.Namespace) -> Any:
+    """How the hook evaluates: the environment options, waivers of other files kept quiet."""
+    from ..policy import EvaluationOptions
+    from ..policy.taggable import load_taggable
+
+    return EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False,
+                             taggable=load_taggable(settings=args.settings))
+
+
 def run_tags(args: argparse.Namespace) -> int:
     dirs = changed_tf_dirs(args.files)
     if not dirs:
@@ -152,13 +161,15 @@ def run_tags(args: argparse.Namespace) -> int:
     import dataclasses
 
     from ..pipeline import EstimateOptions, estimate_changeset, load_prices, read_input
-    from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from ..policy import evaluate, load_policies, load_waivers
     from ..sources.terraform_readers import HclOptions
     from ..usage import Usage
 
-    policies, not_run = hook_policies(load_policies(args.policies, args.data), args.policy)
-    waivers = load_waivers(args.waivers, policies) if args.waivers else None
-    options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
+    policies, not_run = hook_policies(load_policies(args.policies, args.data,
+                                                    settings=args.settings), args.policy)
+    waivers = load_waivers(args.waivers, policies, settings=args.settings) \
+        if args.waivers else None
+    options = _options(args)
     catalog = load_prices()
     # Policies decided by tags alone judge each resource on its own, with neither
     # prices nor other attribute values: only the resources of the changed files are
@@ -217,12 +228,13 @@ def run_check(args: argparse.Namespace) -> int:
     if not files:
         return 0
     from ..pipeline import estimate_path
-    from ..policy import EvaluationOptions, evaluate, load_policies, load_waivers
+    from ..policy import evaluate, load_policies, load_waivers
     from .options import estimate_options
 
-    policies = load_policies(args.policies, args.data)
-    waivers = load_waivers(args.waivers, policies) if args.waivers else None
-    options = EvaluationOptions(env=args.env, env_tag=args.env_tag, waiver_targets=False)
+    policies = load_policies(args.policies, args.data, settings=args.settings)
+    waivers = load_waivers(args.waivers, policies, settings=args.settings) \
+        if args.waivers else None
+    options = _options(args)
     est_options = estimate_options(args)
     found: list[Any] = []
     warnings: list[str] = []
@@ -286,7 +298,7 @@ def run_policy_validate(args: argparse.Namespace) -> int:
     if not paths:
         return 0
     return run_validate(argparse.Namespace(paths=paths, data=args.data,
-                                           policies=args.policies))
+                                           policies=args.policies, settings=args.settings))
 
 
 def run_policy_test(args: argparse.Namespace) -> int:
@@ -300,4 +312,5 @@ def run_policy_test(args: argparse.Namespace) -> int:
         if not Path("policies", "tests").is_dir():
             return 0
         dirs = ["policies/tests"]
-    return run_test(argparse.Namespace(paths=dirs, policies=args.policies, data=args.data))
+    return run_test(argparse.Namespace(paths=dirs, policies=args.policies, data=args.data,
+                                       settings=args.settings))

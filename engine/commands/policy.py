@@ -107,9 +107,10 @@ def run_validate(args: argparse.Namespace) -> int:
     policies = None
     try:
         if policy_paths or not waiver_paths:
-            policies = load_policies(policy_paths or args.paths, args.data)
+            policies = load_policies(policy_paths or args.paths, args.data,
+                                     settings=args.settings)
         else:
-            policies = load_policies(args.policies, args.data)
+            policies = load_policies(args.policies, args.data, settings=args.settings)
     except PolicyErrors as exc:
         errors += exc.errors
     except InputError as exc:
@@ -117,7 +118,7 @@ def run_validate(args: argparse.Namespace) -> int:
     warnings: list[str] = []
     for path in waiver_paths:
         try:
-            waivers = load_waivers(path, policies)
+            waivers = load_waivers(path, policies, settings=args.settings)
         except PolicyErrors as exc:
             errors += exc.errors
         except InputError as exc:
@@ -176,9 +177,9 @@ def run_test(args: argparse.Namespace) -> int:
     for packs, paths in groups.items():
         names = ", ".join("the bundled pack (policies/)" if Path(p).resolve() == BUNDLED
                           else display_name(Path(p)) for p in packs)
-        policies = load_policies(packs, args.data)
+        policies = load_policies(packs, args.data, settings=args.settings)
         print(f"pack: {names} ({len(policies.policies)} policies)")
-        result: TestRun = run_tests(paths, policies, pack=names)
+        result: TestRun = run_tests(paths, policies, pack=names, settings=args.settings)
         for case in result.cases:
             print(f"{'PASS' if case.passed else 'FAIL'} {case.name}")
             if case.error:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..yamlload import YamlDoc, load_yaml
+from ..settings import DEFAULT_SETTINGS, Settings
+from ..yamlload import YamlDoc, load_config
 
 _PLACEHOLDER = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_-]*)\}$")
 
@@ -63,13 +64,13 @@ class DataStore:
             raise PolicyErrors(errors)
         return store
 
-    def merged(self, paths: list[str | Path], overrides: list[str | Path] = ()
-               ) -> tuple["DataStore", list[Any]]:
+    def merged(self, paths: list[str | Path], overrides: list[str | Path] = (),
+               settings: Settings = DEFAULT_SETTINGS) -> tuple["DataStore", list[Any]]:
         """As `with_files`, returning the problems (InputErrors) beside what merged."""
         from .loader import display_name
 
         def read(path: str | Path) -> YamlDoc:
-            doc = load_yaml(path, display_name(Path(path)))
+            doc = load_config(path, display_name(Path(path)), settings)
             if not isinstance(doc.data, Mapping):
                 from ..errors import InputError
                 raise InputError(doc.file, "a data file must be a YAML mapping", line=1)

@@ -22,7 +22,8 @@ from .schema import generate_schema
 from .spec import (ALL_ACTIONS, DEFAULT_ACTIONS, FACTS, AggregateSpec, Policy, PolicyErrors,
                    PolicySet, Selector, group_name)
 from ..yamlschema import schema_errors
-from ..yamlload import YamlDoc, json_path, load_yaml
+from ..settings import DEFAULT_SETTINGS, Settings
+from ..yamlload import YamlDoc, json_path, load_config, load_yaml
 
 BUNDLED = Path(__file__).resolve().parents[2] / "policies"
 COMMON_PLACEHOLDERS = frozenset({"address", "type", "name", "provider", "region", "module",
@@ -46,8 +47,10 @@ def policy_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | Path] = (),
-                  registry: ConditionRegistry | None = None) -> PolicySet:
-    """Load and compile policies (the bundled pack when `paths` is empty)."""
+                  registry: ConditionRegistry | None = None, *,
+                  settings: Settings = DEFAULT_SETTINGS) -> PolicySet:
+    """Load and compile policies (the bundled pack when `paths` is empty); `settings`
+    give the size limit and the parse cache of the YAML files."""
     registry = registry or build_registry()
     paths = list(paths) or [BUNDLED]
     files = policy_files(paths)
@@ -60,7 +63,7 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
     checked = pack_lock()
     for file in files:
         try:
-            doc = load_yaml(file, display_name(file))
+            doc = load_config(file, display_name(file), settings)
         except InputError as exc:
             errors.append(exc)
             continue
@@ -84,7 +87,7 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
                 data_paths.append(target)
     data = DataStore()
     try:
-        data, problems = data.merged(data_paths, list(data_files))
+        data, problems = data.merged(data_paths, list(data_files), settings)
         errors += problems
     except InputError as exc:
         errors.append(exc)
@@ -114,14 +117,15 @@ def load_policies(paths: Iterable[str | Path] = (), data_files: Iterable[str | P
                 errors.append(InputError(doc.file, exc.message, line=doc.line(path),
                                          where=_where(pid, path)))
     if not errors:
-        errors += _unused_data(data_files, data, {Path(p).stem for p in data_paths}, used)
+        errors += _unused_data(data_files, data, {Path(p).stem for p in data_paths}, used,
+                               settings)
     if errors:
         raise PolicyErrors(errors)
     return PolicySet(tuple(policies), data, registry, tuple(d.file for d in docs))
 
 
 def _unused_data(data_files: Iterable[str | Path], data: DataStore, pack: set[str],
-                 used: set[str]) -> list[InputError]:
+                 used: set[str], settings: Settings = DEFAULT_SETTINGS) -> list[InputError]:
     """A `--data` file that neither overrides a pack data file nor is used by a policy
     would be ignored: an error that says how to name what it overrides."""
     out = []
@@ -129,7 +133,7 @@ def _unused_data(data_files: Iterable[str | Path], data: DataStore, pack: set[st
         stem = Path(path).stem
         if stem in pack or stem in used:
             continue
-        doc = load_yaml(path, display_name(Path(path)))
+        doc = load_config(path, display_name(Path(path)), settings)
         keys = [str(k) for k in doc.data] if isinstance(doc.data, Mapping) else []
         if keys and all(k in pack for k in keys):
             continue

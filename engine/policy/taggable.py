@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from ..settings import DEFAULT_SETTINGS, Settings
+
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "policies" / "data" / "taggable.yaml"
 
 
@@ -51,11 +53,11 @@ class Taggable:
 
 
 @lru_cache(maxsize=4)
-def load_taggable(path: str | None = None) -> Taggable:
-    from ..yamlload import load_yaml
+def load_taggable(path: str | None = None, settings: Settings = DEFAULT_SETTINGS) -> Taggable:
+    from ..yamlload import load_config
     from ..errors import InputError
 
-    doc = load_yaml(path or DEFAULT_FILE)
+    doc = load_config(path or DEFAULT_FILE, None, settings)
     rules = {}
     if not isinstance(doc.data, dict):
         raise InputError(doc.file, "taggable list must be a mapping of provider -> globs", line=1)

@@ -21,8 +21,10 @@ from typing import Any, Iterable, Mapping
 from ..errors import InputError
 from .evaluate import EvaluationOptions, evaluate
 from .spec import PolicyErrors, PolicySet
+from .taggable import load_taggable
 from .waivers import load_waivers
-from ..yamlload import load_yaml
+from ..settings import DEFAULT_SETTINGS, Settings
+from ..yamlload import load_config
 
 _TEXT = {"type": "string", "minLength": 1}
 _FINDING = {"type": "object", "additionalProperties": False, "required": ["policy"],
@@ -86,11 +88,12 @@ def find_cases(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def run_case(case: Path, policies: PolicySet, pack: str | None = None) -> CaseResult:
+def run_case(case: Path, policies: PolicySet, pack: str | None = None,
+             settings: Settings = DEFAULT_SETTINGS) -> CaseResult:
     from ..pipeline import EstimateOptions, estimate_path
     from ..yamlschema import schema_errors
 
-    doc = load_yaml(case / "expected.yaml")
+    doc = load_config(case / "expected.yaml", None, settings)
     errors = schema_errors(doc, EXPECTED_SCHEMA)
     if errors:
         raise PolicyErrors(errors)
@@ -111,12 +114,15 @@ def run_case(case: Path, policies: PolicySet, pack: str | None = None) -> CaseRe
     usage = spec.get("usage") or next((n for n in ("usage.yml", "usage.yaml")
                                        if (case / n).is_file()), None)
     estimate = estimate_path(case / spec.get("input", "plan.json"),
-                             EstimateOptions(usage_file=str(case / usage) if usage else None))
+                             EstimateOptions(usage_file=str(case / usage) if usage else None,
+                                             settings=settings))
     today = dt.date.fromisoformat(spec["today"]) if "today" in spec else None
     waiver_file = case / spec.get("waivers", "waivers.yaml")
-    waivers = load_waivers(waiver_file, policies, today) if waiver_file.is_file() else None
+    waivers = load_waivers(waiver_file, policies, today, settings=settings) \
+        if waiver_file.is_file() else None
     options = EvaluationOptions(env=spec.get("env"), unknown=spec.get("unknown", "unknown"),
-                                include_passes=bool(spec.get("passes")), today=today)
+                                include_passes=bool(spec.get("passes")), today=today,
+                                taggable=load_taggable(settings=settings))
     result = evaluate(estimate, policies, waivers, options)
     compared = set(spec.get("policies") or [p.id for p in policies.policies])
     actual = {(f.policy_id, f.address, f.group, f.outcome) for f in result.findings
@@ -135,11 +141,11 @@ def _key(item: Mapping[str, Any], default: str) -> Key:
 
 
 def run_tests(paths: Iterable[str | Path], policies: PolicySet,
-              pack: str | None = None) -> TestRun:
+              pack: str | None = None, settings: Settings = DEFAULT_SETTINGS) -> TestRun:
     results = []
     for case in find_cases(paths):
         try:
-            results.append(run_case(case, policies, pack))
+            results.append(run_case(case, policies, pack, settings))
         except InputError as exc:
             results.append(CaseResult(case.name, error=str(exc)))
     return TestRun(tuple(results))

@@ -23,7 +23,8 @@ from typing import Any, Iterable, Mapping
 from ..errors import InputError
 from .operators import Globs
 from .spec import PolicyErrors, PolicySet
-from ..yamlload import YamlDoc, json_path, load_yaml
+from ..settings import DEFAULT_SETTINGS, Settings
+from ..yamlload import YamlDoc, json_path, load_config
 
 _TEXT = {"type": "string", "minLength": 1}
 WAIVER_SCHEMA = {
@@ -88,12 +89,13 @@ class WaiverSet:
 
 
 def load_waivers(path: str | Path, policies: PolicySet | None = None,
-                 today: dt.date | None = None) -> WaiverSet:
+                 today: dt.date | None = None, *,
+                 settings: Settings = DEFAULT_SETTINGS) -> WaiverSet:
     """Read a waivers file; malformed entries raise (expired ones are warnings:
     see `waiver_warnings`)."""
     from ..yamlschema import schema_errors
 
-    doc = load_yaml(path)
+    doc = load_config(path, None, settings)
     errors = schema_errors(doc, WAIVER_SCHEMA)
     out: list[Waiver] = []
     seen: dict[str, int | None] = {}
