@@ -63,7 +63,7 @@ class Session:
             load_waivers(waivers, self.policies, settings=settings)
         self.clouds = tuple(builtin_clouds() if clouds is None else clouds)
         self.registry = cost_registry(self.clouds)
-        self.usage = _usage(usage, self.registry, region, settings)
+        self.usage = _usage(usage, self.registry, region, self.clouds, settings)
         self.catalog = _catalog(catalog)
         base = options or EvaluationOptions()
         self.options = replace(base, env=base.env if env is None else env,
@@ -123,13 +123,14 @@ class Session:
         return PlanSummary.of(est, self.evaluate(est))
 
 
-def _usage(usage: Any, registry: Any, region: str | None, settings: Settings) -> "Usage":
+def _usage(usage: Any, registry: Any, region: str | None, clouds: "tuple[Cloud, ...]",
+           settings: Settings) -> "Usage":
     from .usage import Usage, load_usage
 
     if isinstance(usage, Usage):
         return usage
     return load_usage(None if usage is None else str(usage), registry, default_region=region,
-                      settings=settings)
+                      clouds=clouds, settings=settings)
 
 
 def _catalog(catalog: Any) -> Any:

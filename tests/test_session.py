@@ -141,3 +141,20 @@ def test_a_session_caches_parsed_files_only_where_settings_say(tmp_path: Path) -
     assert not list(tmp_path.rglob("*.json"))
     engine.Session(usage=usage, settings=Settings(cache_dir=tmp_path / "cache"))
     assert len(list((tmp_path / "cache" / "yaml").rglob("*.json"))) >= 1
+
+
+def test_a_session_prices_with_the_clouds_it_is_given() -> None:
+    from engine.clouds import builtin_clouds
+
+    aws = next(c for c in builtin_clouds() if c.name == "aws")
+    with pytest.raises(ValueError, match="claimed twice"):
+        engine.Session(clouds=[aws, aws])
+    only_aws = engine.Session(clouds=[aws]).estimate(PLAN)
+    assert [r.status for r in only_aws.resources] == \
+        [r.status for r in engine.estimate(str(PLAN)).resources]
+    assert engine.Session(clouds=[]).estimate(PLAN).resources[0].status == "unsupported"
+
+
+def test_readers_wait_for_the_reader_registry() -> None:
+    with pytest.raises(ValueError, match="reader registry"):
+        engine.Session(readers=())
