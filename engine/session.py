@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .model import ChangeSet, Estimate
 from .settings import DEFAULT_SETTINGS, Settings
@@ -42,15 +42,14 @@ class Session:
         Catalog. `policies`: policy paths, None for the bundled pack, or a loaded
         PolicySet (`data` is then unused). `waivers`: a path or a WaiverSet. `usage`: a
         path, None or a loaded Usage. `clouds`: the cloud bundles (default: the built-in
-        ones). `readers`: the input readers (the built-in ones; other readers come with the
-        reader registry). `region`: the
-        default region. `env`/`options`: how policies are evaluated."""
+        ones). `readers`: the input readers (default: the built-in registry). `region`:
+        the default region. `env`/`options`: how policies are evaluated."""
         from .clouds import builtin_clouds, cost_registry
         from .policy import EvaluationOptions, PolicySet, WaiverSet, load_waivers
         from .policy.taggable import load_taggable
+        from .sources.readers import as_readers
 
-        if readers is not None:  # INTEGRATION: pass to read_input with the reader registry
-            raise ValueError("Session(readers=...) needs the reader registry; not available yet")
+        self.readers = as_readers(readers)  # built once, not per read
         self.settings = settings
         self.region = region
         self._policy_set: PolicySet | None = policies if isinstance(policies, PolicySet) \

@@ -50,6 +50,8 @@ def test_session_accepts_loaded_catalog_policies_and_usage() -> None:
 def test_a_bad_document_is_one_input_error() -> None:
     with pytest.raises(engine.InputError, match="not a Terraform plan"):
         engine.Session().estimate({"hello": 1})
+    with pytest.raises(engine.InputError, match="base compares two directories"):
+        engine.Session().estimate(json.loads(PLAN.read_text()), base="elsewhere")
 
 
 def test_results_pickle_and_the_summary_is_small() -> None:
@@ -155,6 +157,15 @@ def test_a_session_prices_with_the_clouds_it_is_given() -> None:
     assert engine.Session(clouds=[]).estimate(PLAN).resources[0].status == "unsupported"
 
 
-def test_readers_wait_for_the_reader_registry() -> None:
-    with pytest.raises(ValueError, match="reader registry"):
-        engine.Session(readers=())
+def test_a_session_reads_with_the_readers_it_is_given() -> None:
+    from engine.model import ChangeSet
+    from engine.sources.readers import Reader
+
+    def read(document: dict, shown: str, options: object, context: object) -> ChangeSet:
+        return ChangeSet(source_format="toy", source_path=shown, changes=())
+
+    toy = Reader("toy", read, detect_document=lambda d: isinstance(d, dict) and "toy" in d)
+    session = engine.Session(readers=[toy])
+    assert session.estimate({"toy": 1}).changeset.source_format == "toy"
+    with pytest.raises(engine.InputError):
+        session.estimate(json.loads(PLAN.read_text()))  # only the toy reader is registered
