@@ -43,7 +43,8 @@ def test_documents_json_cannot_keep_are_not_cached(tmp_path: Path, cache: Path) 
     f = tmp_path / "d.yaml"
     f.write_text("ports:\n  80: http\n")
     assert load_yaml(f, cache_dir=cache.parent).data == {"ports": {80: "http"}}
-    assert load_yaml(f, cache_dir=cache.parent).data == {"ports": {80: "http"}}  # an int key stays an int
+    # an int key stays an int
+    assert load_yaml(f, cache_dir=cache.parent).data == {"ports": {80: "http"}}
     assert _entries(cache) == []
 
 

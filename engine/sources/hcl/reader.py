@@ -40,7 +40,7 @@ class Context:
                  workers: int = 0, cache_dir: Path | None = None) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
         self.budget = Budget(limits)  # limits and work spent, shared by every evaluator
-        self.workers, self.cache_dir = workers, cache_dir  # parse_files: Settings.parallel/cache_dir
+        self.workers, self.cache_dir = workers, cache_dir  # Settings.parallel, .cache_dir
         self.default_region = default_region
         self.attributes = attributes  # top-level resource attributes to read (None: all)
         self.files = files  # read only resources declared or overridden there (None: all)
