@@ -28,15 +28,17 @@ class EstimateOptions:
 
 def read_input(source: str | Path | Mapping[str, Any] | list[Any],
                options: EstimateOptions = EstimateOptions(), *, name: str | None = None,
-               readers: Iterable[Any] | None = None) -> ChangeSet:
+               readers: Iterable[Any] | None = None,
+               clouds: Iterable[Any] | None = None) -> ChangeSet:
     """Read a path (plan file, .tf directory) or an already parsed document (shown as
-    `name` in errors) into a ChangeSet; `readers` replaces the built-in registry."""
+    `name` in errors) into a ChangeSet; `readers` replaces the built-in registry and
+    `clouds` the built-in cloud bundles (their provider, tag and region conventions)."""
     from .redact import register
     from .sources.detect import read_changeset
 
     return register(read_changeset(source, default_region=options.default_region,
                                    options=options.reader_options, readers=readers, name=name,
-                                   settings=options.settings))
+                                   settings=options.settings, clouds=clouds))
 
 
 def estimate_path(source: str | Path | Mapping[str, Any] | list[Any],

@@ -95,7 +95,7 @@ class Session:
         return read_input(source, EstimateOptions(default_region=self.region,
                                                   settings=self.settings,
                                                   reader_options=reader_options),
-                          readers=self.readers)
+                          readers=self.readers, clouds=self.clouds)
 
     def estimate(self, source: Any, *, base: str | None = None) -> Estimate:
         """Price the change before and after (as `engine.estimate`)."""

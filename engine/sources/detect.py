@@ -28,15 +28,16 @@ def read_changeset(source: str | Path | Mapping[str, Any] | list[Any], *,
                    default_region: str | None = None,
                    options: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
                    readers: Readers | Iterable[Reader] | None = None,
-                   name: str | None = None, settings: Settings = DEFAULT_SETTINGS
-                   ) -> ChangeSet:
+                   name: str | None = None, settings: Settings = DEFAULT_SETTINGS,
+                   clouds: Iterable[Any] | None = None) -> ChangeSet:
     """Read a plan file, a directory of .tf files (or holding one plan), or an already
     parsed document (`name` is shown in its errors) into a ChangeSet.
 
     `options` maps a reader's name to its options (e.g. {"terraform-hcl": HclOptions(...)});
-    `readers` replaces the built-in registry."""
+    `readers` replaces the built-in registry; `clouds` the built-in cloud bundles."""
     registry = as_readers(readers)
-    context = ReadContext(default_region, settings, options_mapping(options))
+    context = ReadContext(default_region, settings, options_mapping(options),
+                          None if clouds is None else tuple(clouds))
     if isinstance(source, (Mapping, list)):
         shown = name or DOCUMENT_NAME
         _refuse(registry, context, shown, "document")

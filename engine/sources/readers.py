@@ -43,6 +43,9 @@ class ReadContext:
     default_region: str | None = None
     settings: Settings = DEFAULT_SETTINGS
     options: tuple[tuple[str, Any], ...] = ()  # (reader name, that reader's options)
+    # The cloud bundles whose conventions (aliases, tags, regions) readers apply
+    # (None: the built-in ones).
+    clouds: tuple[Any, ...] | None = None
 
     @property
     def limits(self) -> Limits:

@@ -18,7 +18,7 @@ import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 from engine.errors import InputError
 from engine.model import ChangeSet, ResourceChange
@@ -44,7 +44,8 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
              variables: Mapping[str, str] | None = None, default_region: str | None = None,
              base: str | Path | None = None, attributes: frozenset[str] | None = None,
              files: Collection[str] | None = None, limits: Limits = DEFAULT_LIMITS,
-             workers: int = 0, cache_dir: Path | None = None) -> ChangeSet:
+             workers: int = 0, cache_dir: Path | None = None,
+             clouds: Iterable[Any] | None = None) -> ChangeSet:
     """Read the root module in `directory` (and its local modules) into a ChangeSet.
 
     Variable precedence, lowest first: defaults, terraform.tfvars(.json),
@@ -57,12 +58,13 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
     cost (count/for_each instances, string and collection sizes, file reads,
     module depth): past one, or on a file function reaching outside the module
     tree, the read stops with an InputError naming the file and line. `workers` and
-    `cache_dir` are Settings.parallel and Settings.cache_dir (see parse_files).
+    `cache_dir` are Settings.parallel and Settings.cache_dir (see parse_files); `clouds`
+    the cloud bundles whose conventions apply (None: the built-in ones).
     """
     if files is not None and base is not None:
         raise ValueError("a ChangeSet limited to some files cannot be diffed against a base")
     only = None if files is None else frozenset(os.path.normpath(f) for f in files)
-    parse = (workers, cache_dir)
+    parse = (workers, cache_dir, None if clouds is None else tuple(clouds))
     changes, warnings, complete = _read_tree(directory, var_files, variables or {},
                                              default_region, attributes, only, limits, parse)
     if base is not None:
@@ -78,7 +80,7 @@ def read_hcl(directory: str | Path, *, var_files: Sequence[Path] = (),
 def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mapping[str, str],
                default_region: str | None, attributes: frozenset[str] | None,
                files: frozenset[str] | None, limits: Limits = DEFAULT_LIMITS,
-               parse: tuple[int, Path | None] = (0, None)
+               parse: tuple[int, Path | None, Any] = (0, None, None)
                ) -> tuple[list[ResourceChange], list[str], bool]:
     shown = str(directory)
     root = Path(directory).resolve()

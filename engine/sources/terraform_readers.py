@@ -48,7 +48,7 @@ def _read_plan(document: Any, shown: str, options: Any, context: ReadContext) ->
     from engine.sources.terraform_plan import read_plan
 
     return read_plan(document, shown, default_region=context.default_region,
-                     limits=context.limits)
+                     limits=context.limits, clouds=context.clouds)
 
 
 PLAN_READER = Reader(
@@ -89,7 +89,8 @@ def _read_hcl(directory: Any, shown: str, options: HclOptions, context: ReadCont
                     default_region=context.default_region, base=options.base,
                     attributes=TAG_ATTRIBUTES if options.tags_only else None,
                     files=options.files, limits=context.limits,
-                    workers=context.settings.parallel, cache_dir=context.settings.cache_dir)
+                    workers=context.settings.parallel, cache_dir=context.settings.cache_dir,
+                    clouds=context.clouds)
 
 
 def _refuse_hcl(options: HclOptions, shown: str, kind: str) -> None:

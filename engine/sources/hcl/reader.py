@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from engine.model import AttrPath, ResourceChange, SourceLocation
 from engine.redact import tainted_paths
@@ -20,6 +20,9 @@ from engine.sources.hcl.providers import ProviderConfig
 from engine.sources.hcl.values import Budget
 from engine.clouds import canonical_provider
 from engine.sources.terraform_attrs import attribute_region, provider_region
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.clouds import Cloud
 
 
 def _shown(path: Path, base_shown: str, base: Path) -> str:
@@ -37,11 +40,13 @@ class Context:
     def __init__(self, root_dir: Path, root_shown: str, default_region: str | None,
                  attributes: frozenset[str] | None = None,
                  files: frozenset[str] | None = None, limits: Limits = DEFAULT_LIMITS,
-                 workers: int = 0, cache_dir: Path | None = None) -> None:
+                 workers: int = 0, cache_dir: Path | None = None,
+                 clouds: "tuple[Cloud, ...] | None" = None) -> None:
         self.root_dir, self.root_shown = root_dir, root_shown
         self.budget = Budget(limits)  # limits and work spent, shared by every evaluator
         self.workers, self.cache_dir = workers, cache_dir  # Settings.parallel, .cache_dir
         self.default_region = default_region
+        self.clouds = clouds  # the bundles whose conventions apply (None: built-in)
         self.attributes = attributes  # top-level resource attributes to read (None: all)
         self.files = files  # read only resources declared or overridden there (None: all)
         self.warnings: list[str] = []
@@ -133,14 +138,16 @@ def _sort_key(key: Any) -> tuple[int, Any]:
 def _expand(inst: ModuleInstance, decl: ResourceDecl) -> Iterator[ResourceChange]:
     res = inst.resource_instances(decl, inst.ctx.attributes)
     provider, pconf = _provider(inst, decl)
-    short = canonical_provider(provider)
-    region_p, defaults = pconf.facts() if pconf else (None, None)
+    clouds = inst.ctx.clouds
+    short = canonical_provider(provider, clouds)
+    region_p, defaults = pconf.facts(clouds) if pconf else (None, None)
     refs = _dependencies(inst, decl)
     for key, address, raw in res.items:
         paths: set[AttrPath] = set() if res.known else {(str(res.repetition),)}
         after = strip_unknown(raw, (), paths)
-        tags, unknown_tags = effective_tags(short, raw, defaults)
-        region = attribute_region(short, after) or provider_region(short, region_p) \
+        tags, unknown_tags = effective_tags(short, raw, defaults, clouds=clouds)
+        region = attribute_region(short, after, clouds) \
+            or provider_region(short, region_p, clouds) \
             or inst.ctx.default_region
         yield ResourceChange(
             address=address, type=decl.type, name=decl.name, provider=short, action="create",
