@@ -6,7 +6,7 @@
 (a) `--plans` small generated plans (benchmarks/synth.py, 5-20 resources each,
     varied seeds) judged in memory through one Session, against
     `engine.check(path)` per plan (the plans written to files); per-plan ms and
-    the ratio.
+    the ratio (with `--baseline-tree`, also `engine.check(path)` of that checkout).
 (b) a Session result (Evaluation and PlanSummary) pickled in a spawned worker
     process and unpickled here: pickled bytes (against the full Estimate) and
     the round-trip time.
@@ -39,7 +39,27 @@ def small_plans(count: int) -> list[dict]:
     return [generate(5 + i % 16, seed=1000 + i) for i in range(count)]
 
 
-def bench_many(count: int) -> None:
+_CHECK_LOOP = """
+import sys, time, engine
+paths = sys.argv[1:]
+engine.check(paths[0])
+start = time.perf_counter()
+for path in paths:
+    engine.check(path)
+print((time.perf_counter() - start) / len(paths))
+"""
+
+
+def baseline_check(tree: Path, paths: list[str]) -> float:
+    """Seconds per plan of `engine.check(path)` imported from another checkout."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _CHECK_LOOP, *paths], cwd=str(tree),
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def bench_many(count: int, baseline: Path | None) -> None:
     import json
 
     import engine
@@ -59,6 +79,7 @@ def bench_many(count: int) -> None:
         for path in paths:
             engine.check(path, settings=settings)
         per_check = (time.perf_counter() - start) / count
+        per_baseline = baseline_check(baseline, paths) if baseline else None
     start = time.perf_counter()
     session = engine.Session()
     for plan in plans:
@@ -67,6 +88,10 @@ def bench_many(count: int) -> None:
     print(f"(a) {count} plans of 5-20 resources: engine.check(path) {per_check * 1e3:.2f} ms/plan, "
           f"one Session in memory {per_session * 1e3:.2f} ms/plan (load included), "
           f"{per_check / per_session:.1f}x faster")
+    if per_baseline is not None:
+        print(f"    engine.check(path) from the baseline tree ({baseline}): "
+              f"{per_baseline * 1e3:.2f} ms/plan; one Session is "
+              f"{per_baseline / per_session:.1f}x faster per plan than that")
 
 
 def _worker(plan: dict) -> bytes:
@@ -111,9 +136,9 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline-tree", type=Path, default=None,
-                    help="another checkout to time (c) from, e.g. a worktree at 40526a1")
+                    help="another checkout to time (a) and (c) from, e.g. a worktree at 40526a1")
     args = ap.parse_args()
-    bench_many(args.plans)
+    bench_many(args.plans, args.baseline_tree)
     bench_pickle()
     bench_big(args.size, args.repeat, args.baseline_tree)
 
