@@ -31,7 +31,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from engine.errors import InputError
 from engine.settings import DEFAULT_SETTINGS, Limits, Settings
 
 
@@ -153,41 +152,14 @@ def options_mapping(options: Mapping[str, Any] | Iterable[tuple[str, Any]] | Non
 # --- the built-in readers ------------------------------------------------------------------
 
 
-def _not_yet(name: str) -> Callable[[Any, str, Any, ReadContext], Any]:
-    def read(value: Any, shown: str, options: Any, context: ReadContext) -> Any:
-        raise InputError(shown, f"{name} input is recognised but not supported yet")
-    return read
-
-
-def _pulumi_preview(document: Any) -> bool:
-    return isinstance(document, dict) and isinstance(document.get("steps"), list)
-
-
-def _pulumi_export(document: Any) -> bool:
-    return isinstance(document, dict) and ("deployment" in document or "checkpoint" in document)
-
-
-def _json_lines(text: str) -> bool:
-    import json
-
-    first = text.lstrip().split("\n", 1)[0]
-    try:
-        return isinstance(json.loads(first), dict)
-    except (json.JSONDecodeError, RecursionError):
-        return False
-
-
 def _builtin() -> list[Reader]:
     from engine.sources import terraform_readers as tf
+    from engine.sources.pulumi import readers as pulumi
 
     return [
         tf.PLAN_READER,
         tf.HCL_READER,
-        # recognised, so that the error says what the input is; readers come separately
-        Reader("pulumi-preview", _not_yet("pulumi-preview"), detect_document=_pulumi_preview,
-               description="`pulumi preview --json` (steps)"),
-        Reader("pulumi-export", _not_yet("pulumi-export"), detect_document=_pulumi_export,
-               description="`pulumi stack export` (deployment)"),
-        Reader("pulumi-events", _not_yet("pulumi-events"), detect_lines=_json_lines,
-               description="Pulumi engine event stream (JSON lines)"),
+        pulumi.PREVIEW_READER,
+        pulumi.EXPORT_READER,
+        pulumi.EVENTS_READER,
     ]
