@@ -18,6 +18,7 @@ CHECKOV = "checkov/tests/terraform"
 def _plans(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.glob("**/*.json")
                   if p.relative_to(corpus).parts[0] not in ("stratify", "pulumi"))
+# The Pulumi files of the corpus are read in tests/pulumi/test_pulumi_corpus.py.
 
 
 def test_every_corpus_plan_reads(corpus: Path) -> None:
