@@ -117,8 +117,10 @@ def _value(value: Any, path: AttrPath, names: tuple[str, ...],
     if isinstance(value, list):
         items = []
         for i, item in enumerate(value):
+            # a list of blocks under a free-form key (the tag blocks of a group,
+            # CloudFormation-style [{key, value}] tags) is read as blocks
             found = _value(item, path + (i,), names, renames, unknown, sensitive, depth + 1,
-                           opaque)
+                           False)
             items.append(None if found is _DROP else found)
         return items
     return value
