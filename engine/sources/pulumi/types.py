@@ -40,17 +40,8 @@ DEFAULT_TAGS: Mapping[str, tuple[str, str, str]] = {
 }
 
 
-def _aws(module_and_names: str) -> dict[str, str]:
-    """"aws_instance=ec2/instance aws_vpc=ec2/vpc" -> {token: type} (bridged AWS)."""
-    out = {}
-    for item in module_and_names.split():
-        tf_type, path = item.split("=")
-        module, name = path.split("/")
-        out[f"aws:{module}/{name}:{name[0].upper()}{name[1:]}"] = tf_type
-    return out
-
-
 def _bridged(package: str, module_and_names: str) -> dict[str, str]:
+    """"aws_instance=ec2/instance ..." -> {"aws:ec2/instance:Instance": "aws_instance"}."""
     out = {}
     for item in module_and_names.split():
         tf_type, path = item.split("=")
@@ -61,7 +52,7 @@ def _bridged(package: str, module_and_names: str) -> dict[str, str]:
 
 TYPES: dict[str, str] = {}
 # AWS classic: every type a cost model prices, the free, carried and shared types
-TYPES.update(_aws("""
+TYPES.update(_bridged("aws", """
 aws_instance=ec2/instance aws_spot_instance_request=ec2/spotInstanceRequest
 aws_launch_template=ec2/launchTemplate aws_launch_configuration=ec2/launchConfiguration
 aws_autoscaling_group=autoscaling/group aws_eks_node_group=eks/nodeGroup
@@ -142,7 +133,7 @@ aws_db_subnet_group=rds/subnetGroup aws_elasticache_subnet_group=elasticache/sub
 aws_cloudformation_stack=cloudformation/stack
 """))
 # pulumi-aws v6 names of the S3 bucket and its sub-resources (v7 dropped the V2 suffix)
-TYPES.update(_aws("""
+TYPES.update(_bridged("aws", """
 aws_s3_bucket=s3/bucketV2 aws_s3_bucket_acl=s3/bucketAclV2
 aws_s3_bucket_cors_configuration=s3/bucketCorsConfigurationV2
 aws_s3_bucket_lifecycle_configuration=s3/bucketLifecycleConfigurationV2
@@ -195,7 +186,8 @@ azurerm_windows_virtual_machine=compute/windowsVirtualMachine
 azurerm_virtual_machine=compute/virtualMachine
 azurerm_linux_virtual_machine_scale_set=compute/linuxVirtualMachineScaleSet
 azurerm_windows_virtual_machine_scale_set=compute/windowsVirtualMachineScaleSet
-azurerm_managed_disk=compute/managedDisk azurerm_kubernetes_cluster=containerservice/kubernetesCluster
+azurerm_managed_disk=compute/managedDisk
+azurerm_kubernetes_cluster=containerservice/kubernetesCluster
 azurerm_kubernetes_cluster_node_pool=containerservice/kubernetesClusterNodePool
 azurerm_machine_learning_compute_cluster=machinelearning/computeCluster
 azurerm_machine_learning_compute_instance=machinelearning/computeInstance
