@@ -41,7 +41,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def read_events(value: Any, file: str, *, default_region: str | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+                limits: Limits = DEFAULT_LIMITS, clouds: Any = None) -> ChangeSet:
     """`value`: the text of the stream, or one already parsed event."""
     events = iter([(1, value)]) if isinstance(value, dict) else _parsed(value, file)
     config: dict[str, Any] = {}
@@ -109,7 +109,7 @@ def read_events(value: Any, file: str, *, default_region: str | None = None,
         warnings.append(f"{len(pending)} resource(s) have no outputs event (the update was "
                         "interrupted?): their new state is as planned")
     return build(final, file, FORMAT, config=config, default_region=default_region,
-                 limits=limits, warnings=warnings, errored=bool(failed))
+                 limits=limits, warnings=warnings, clouds=clouds, errored=bool(failed))
 
 
 def _parsed(text: Any, file: str) -> Iterator[tuple[int, Any]]:

@@ -15,7 +15,7 @@ FORMAT = "pulumi-export"
 
 
 def read_export(document: Mapping[str, Any], file: str, *, default_region: str | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+                limits: Limits = DEFAULT_LIMITS, clouds: Any = None) -> ChangeSet:
     if "deployment" in document:
         deployment, base = document.get("deployment"), "/deployment"
     else:
@@ -59,5 +59,5 @@ def read_export(document: Mapping[str, Any], file: str, *, default_region: str |
         warnings.append("the stack has pending operations (an interrupted update): what "
                         "they create or delete is not in this state")
     return build(list(steps.values()), file, FORMAT, default_region=default_region,
-                 limits=limits, warnings=warnings,
+                 limits=limits, warnings=warnings, clouds=clouds,
                  tool_version=version if isinstance(version, str) else None)

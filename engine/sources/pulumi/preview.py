@@ -18,7 +18,7 @@ def _kind(value: Any) -> str:
 
 
 def read_preview(document: Mapping[str, Any], file: str, *, default_region: str | None = None,
-                 limits: Limits = DEFAULT_LIMITS) -> ChangeSet:
+                 limits: Limits = DEFAULT_LIMITS, clouds: Any = None) -> ChangeSet:
     raw = document.get("steps")
     if not isinstance(raw, list):
         raise InputError(file, f"steps must be an array, not {_kind(raw)}", where="/steps")
@@ -61,4 +61,4 @@ def read_preview(document: Mapping[str, Any], file: str, *, default_region: str 
     config = document.get("config")
     return build(list(merged.values()), file, FORMAT,
                  config=config if isinstance(config, dict) else None,
-                 default_region=default_region, limits=limits, warnings=warnings)
+                 default_region=default_region, limits=limits, warnings=warnings, clouds=clouds)

@@ -40,21 +40,21 @@ def _read_preview(document: Any, shown: str, options: Any, context: ReadContext)
     from engine.sources.pulumi.preview import read_preview
 
     return read_preview(document, shown, default_region=context.default_region,
-                        limits=context.limits)
+                        limits=context.limits, clouds=context.clouds)
 
 
 def _read_export(document: Any, shown: str, options: Any, context: ReadContext) -> Any:
     from engine.sources.pulumi.export import read_export
 
     return read_export(document, shown, default_region=context.default_region,
-                       limits=context.limits)
+                       limits=context.limits, clouds=context.clouds)
 
 
 def _read_events(value: Any, shown: str, options: Any, context: ReadContext) -> Any:
     from engine.sources.pulumi.events import read_events
 
     return read_events(value, shown, default_region=context.default_region,
-                       limits=context.limits)
+                       limits=context.limits, clouds=context.clouds)
 
 
 PREVIEW_READER = Reader("pulumi-preview", _read_preview, detect_document=is_preview,
