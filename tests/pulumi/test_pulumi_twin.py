@@ -1,4 +1,4 @@
-"""A Pulumi preview of an example gives the same resources, costs and findings as its
+"""A Pulumi preview of each example gives the same resources, costs and findings as its
 Terraform plan (the pattern of tests/hcl/test_hcl_equivalence.py).
 
 The previews are hand-written fixtures (tests/fixtures/pulumi/README.md says how);
@@ -18,7 +18,8 @@ from support import REPO, run_cli
 from engine.sources.detect import read_changeset
 
 FIXTURES = REPO / "tests" / "fixtures" / "pulumi"
-TWINS = {"training-cluster": FIXTURES / "training-cluster.preview.json"}
+TWINS = {name: FIXTURES / f"{name}.preview.json"
+         for name in ("training-cluster", "inference-service", "gpu-swap")}
 
 
 def _reduce() -> Any:
@@ -41,7 +42,8 @@ def _check(*args: str) -> dict[str, Any]:
 
 
 def _resources(path: Any) -> dict[str, tuple[Any, ...]]:
-    return {c.address: (c.type, c.provider, c.action, c.region, c.tags_after,
+    return {c.address: (c.type, c.provider, c.action, c.replace_order, c.region,
+                        c.tags_before, c.tags_after,
                         sorted(c.unknown_tag_keys), c.depends_on, c.module_path)
             for c in read_changeset(path).changes}
 
@@ -51,7 +53,7 @@ def test_pulumi_twin_reads_the_same_resources(name: str) -> None:
     plan = _resources(REPO / "examples" / name / "plan.json")
     preview = _resources(TWINS[name])
     assert preview == plan
-    assert len(preview) == 7
+    assert len(preview) >= 3
 
 
 @pytest.mark.parametrize("name", sorted(TWINS))
