@@ -46,6 +46,10 @@ PREVIEWS = {
                  "/steps/0: properties nested deeper than 64 levels"),
     "two-stacks": ({"steps": [_step(), _step(urn=OTHER, newState={"custom": True})]},
                    "resources of several stacks in one input (proj/dev, proj/prod)"),
+    "parent-cycle": ({"steps": [
+        _step(newState={"custom": True, "parent": OTHER.replace("prod", "dev")}),
+        _step(urn=OTHER.replace("prod", "dev"), newState={"custom": True, "parent": URN})]},
+        "the parent chain of urn:pulumi:dev::proj::aws:ec2/instance:Instance::"),
     "type-number": ({"steps": [_step(newState={"type": 3})]}, "/steps/0: type must be a string"),
 }
 

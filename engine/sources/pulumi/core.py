@@ -107,7 +107,7 @@ def build(steps: list[Step], file: str, source_format: str, *,
         raise InputError(file, f"resources of several stacks in one input ({shown}); pass "
                                "the preview or export of one stack")
     parents = {u: _parent(s) for s in steps for u in (s.urn,)}
-    addresses = Addresses(urns, parents)
+    addresses = Addresses(urns, parents, file)
     changes, templates = [], []
     for step in steps:
         urn = urns[step.urn]
@@ -140,8 +140,9 @@ def _is_resource(urn: Urn, state: Mapping[str, Any]) -> bool:
 class Addresses:
     """URN -> address (see urn.py), unique over the input."""
 
-    def __init__(self, urns: Mapping[str, Urn], parents: Mapping[str, str | None]) -> None:
-        self._urns, self._parents = urns, parents
+    def __init__(self, urns: Mapping[str, Urn], parents: Mapping[str, str | None],
+                 file: str | None = None) -> None:
+        self._urns, self._parents, self._file = urns, parents, file
         self._raw: set[str] = set()
         self._memo: dict[str, tuple[str, tuple[str, ...]]] = {}
         seen: dict[str, list[str]] = {}
@@ -164,7 +165,8 @@ class Addresses:
         if parsed is None:
             return urn, ()
         if depth > 64:
-            raise InputError(None, f"parent chain of {urn[:120]} is deeper than 64 (a cycle?)")
+            raise InputError(self._file, f"the parent chain of {urn[:120]} is deeper than 64 "
+                                         "resources (a cycle?)")
         label = parsed.type if urn in self._raw else canonical_type(parsed.type)
         own = leaf(label, parsed.name)
         parent = self._parents.get(urn)
