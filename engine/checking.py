@@ -34,9 +34,11 @@ class CheckOptions:
 def check_source(source: str | Path | Mapping[str, Any] | list[Any],
                  estimate_options: EstimateOptions = EstimateOptions(),
                  options: CheckOptions = CheckOptions(), *,
-                 readers: Iterable[Any] | None = None) -> tuple[Any, Any]:
+                 readers: Iterable[Any] | None = None,
+                 name: str | None = None) -> tuple[Any, Any]:
     """(Estimate, Evaluation) of the change at `source` (`readers` replaces the built-in
-    reader registry); warnings are in the evaluation."""
+    reader registry; `name` is shown in a document's errors); warnings are in the
+    evaluation."""
     from .pipeline import estimate_path
     from .policy import evaluate, load_policies, load_waivers
 
@@ -49,7 +51,7 @@ def check_source(source: str | Path | Mapping[str, Any] | list[Any],
         from .integrations.checkov import find_checkov
 
         binary = find_checkov(options.checkov_bin)  # missing checkov: exit 2 before pricing
-    estimate = estimate_path(source, estimate_options, readers=readers)
+    estimate = estimate_path(source, estimate_options, readers=readers, name=name)
     evaluation = options.evaluation
     if evaluation.taggable is None:
         from dataclasses import replace

@@ -43,9 +43,11 @@ def read_input(source: str | Path | Mapping[str, Any] | list[Any],
 
 def estimate_path(source: str | Path | Mapping[str, Any] | list[Any],
                   options: EstimateOptions = EstimateOptions(), *,
-                  readers: Iterable[Any] | None = None) -> Estimate:
-    """Read the change at `source` (a path or a parsed document) and price it."""
-    return estimate_changeset(read_input(source, options, readers=readers), options)
+                  readers: Iterable[Any] | None = None, name: str | None = None) -> Estimate:
+    """Read the change at `source` (a path or a parsed document, shown as `name` in
+    errors) and price it."""
+    return estimate_changeset(read_input(source, options, readers=readers, name=name),
+                              options)
 
 
 def estimate_changeset(changeset: ChangeSet, options: EstimateOptions = EstimateOptions(), *,

@@ -15,7 +15,7 @@ def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     from ..report.formats import builtin_formats
 
     p = sub.add_parser("check", help="price a change and evaluate cost policies")
-    add_input_options(p)
+    add_input_options(p, pulumi=True)
     add_evaluation_options(p)
     (formats or builtin_formats()).add_option(p, "check", default="table")
     p.add_argument("--show-passes", action="store_true",

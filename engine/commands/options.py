@@ -16,11 +16,19 @@ PATH_HELP = "plan JSON file (terraform show -json), or a directory of Terraform 
 
 
 def add_input_options(p: Any, *, path: bool = True, pricing: bool = True,
-                      readers: bool = True) -> None:
+                      readers: bool = True, pulumi: bool = False) -> None:
     """Declare the input options on a parser or argument group: the input `path`
     (positional), --region, with `pricing` --usage and --price-book, with `readers`
-    each reader's own options."""
-    if path:
+    each reader's own options, with `pulumi` --pulumi-stack/--pulumi-dir (a preview
+    run for the user instead of a `path`)."""
+    if path and pulumi:
+        p.add_argument("path", nargs="?", help=PATH_HELP + " (or --pulumi-stack)")
+        p.add_argument("--pulumi-stack", metavar="NAME",
+                       help="run `pulumi preview` of this stack (Pulumi CLI and the "
+                            "costwarden[pulumi] extra) and judge it instead of a PATH")
+        p.add_argument("--pulumi-dir", metavar="DIR",
+                       help="the Pulumi project directory for --pulumi-stack (default: .)")
+    elif path:
         p.add_argument("path", help=PATH_HELP)
     if pricing:
         p.add_argument("--usage", metavar="FILE",
@@ -99,6 +107,24 @@ def check_options(args: argparse.Namespace, *, include_passes: bool | None = Non
                         checkov_level=getattr(args, "checkov_level", "advisory"))
 
 
+def input_source(args: argparse.Namespace) -> Any:
+    """(PATH, None), or with --pulumi-stack (the preview document the Pulumi CLI prints,
+    the name its errors show)."""
+    from ..errors import InputError
+
+    stack = getattr(args, "pulumi_stack", None)
+    if stack is None:
+        if args.path is None:
+            raise InputError(None, "give a PATH (plan JSON, .tf directory, Pulumi preview) "
+                                   "or --pulumi-stack NAME")
+        return args.path, None
+    if args.path is not None:
+        raise InputError(args.path, "give either a PATH or --pulumi-stack, not both")
+    from ..integrations.pulumi_cli import preview_document
+
+    return preview_document(stack, getattr(args, "pulumi_dir", None), args.settings.limits)
+
+
 def check_from_args(args: argparse.Namespace, path: str | None = None,
                     include_passes: bool | None = None) -> tuple[Any, Any]:
     """(Estimate, Evaluation) of `path` (default: args.path) as the parsed options say;
@@ -107,9 +133,10 @@ def check_from_args(args: argparse.Namespace, path: str | None = None,
 
     from ..checking import check_source
 
-    estimate, result = check_source(args.path if path is None else path,
-                                    estimate_options(args),
-                                    check_options(args, include_passes=include_passes))
+    source, name = input_source(args) if path is None else (path, None)
+    estimate, result = check_source(source, estimate_options(args),
+                                    check_options(args, include_passes=include_passes),
+                                    name=name)
     for note in result.warnings:
         print(f"costwarden: warning: {note}", file=sys.stderr)
     return estimate, result
