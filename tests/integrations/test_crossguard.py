@@ -154,3 +154,47 @@ def test_the_core_never_imports_pulumi_policy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_group_judged_on_its_launch_template_is_reported_by_the_stack(pack):
+    provider = aws_provider()
+    template = pp.PolicyResource(
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        {"name": "gpu-lt", "instanceType": "p4d.24xlarge", "imageId": "ami-1", "tags": TAGS},
+        urn("aws:ec2/launchTemplate:LaunchTemplate", "gpu"), "gpu", opts(), provider, None,
+        [], {})
+    group = pp.PolicyResource(
+        "aws:autoscaling/group:Group",
+        {"launchTemplate": {"name": "gpu-lt", "version": "$Latest"}, "minSize": 1,
+         "maxSize": 2, "desiredCapacity": 1,
+         "tags": [{"key": k, "value": v, "propagateAtLaunch": True} for k, v in TAGS.items()]},
+        urn("aws:autoscaling/group:Group", "workers"), "workers", opts(), provider, None,
+        [template], {})
+    alone = pp.ResourceValidationArgs(group.resource_type, group.props, group.urn, group.name,
+                                      group.opts, group.provider)
+    assert run(pack["no-large-gpu-in-dev"], alone) == []  # its instance type is elsewhere
+    found = run(pack["related-mandatory"], pp.StackValidationArgs([template, group]))
+    assert ("no-large-gpu-in-dev: aws_autoscaling_group.workers can launch p4d.24xlarge "
+            "(p4d) in dev: large GPU classes need a waiver in development", group.urn) in found
+    assert pack["related-mandatory"].enforcement_level == pp.EnforcementLevel.MANDATORY
+    # what the resource alone shows is reported once, by its resource policy
+    untagged = resource_args("lone", gpu_props())
+    lone = pp.PolicyResource(untagged.resource_type, untagged.props, untagged.urn,
+                             untagged.name, untagged.opts, untagged.provider, None, [], {})
+    assert not any(urn_ == lone.urn and "required-tags" in m for m, urn_ in run(
+        pack["related-mandatory"], pp.StackValidationArgs([lone])))
+
+
+def test_the_example_pack_serves_every_policy(monkeypatch):
+    served = {}
+
+    def fake_pack(name, policies):
+        served.update(name=name, policies=policies)
+
+    monkeypatch.setattr(pp, "PolicyPack", fake_pack)
+    code = (ROOT / "examples" / "pulumi" / "__main__.py").read_text()
+    exec(compile(code, "__main__.py", "exec"), {"__name__": "__main__"})
+    names = {p.name for p in served["policies"]}
+    assert served["name"] == "costwarden"
+    assert {"required-tags", "gpu-quota", "change-monthly-limit", "related-mandatory"} <= names
+    assert len(names) == len(served["policies"])  # unique, as CrossGuard requires
