@@ -198,3 +198,23 @@ def test_the_example_pack_serves_every_policy(monkeypatch):
     assert served["name"] == "costwarden"
     assert {"required-tags", "gpu-quota", "change-monthly-limit", "related-mandatory"} <= names
     assert len(names) == len(served["policies"])  # unique, as CrossGuard requires
+
+
+def test_a_bad_urn_is_one_clear_input_error(pack):
+    from engine.errors import InputError
+
+    args = pp.ResourceValidationArgs("aws:ec2/instance:Instance", gpu_props(), "not-a-urn",
+                                     "x", opts(), None)
+    with pytest.raises(InputError, match="not a Pulumi URN"):
+        run(pack["required-tags"], args)
+
+
+def test_a_secret_never_reaches_a_message(pack):
+    from pulumi_policy.secret import Secret
+
+    args = resource_args("train", gpu_props({**TAGS, "team": Secret("s3cr3t-team"),
+                                             "cost-center": Secret("s3cr3t-cc")}))
+    messages = [m for policy in pack.values()
+                if isinstance(policy, pp.ResourceValidationPolicy)
+                for m, _ in run(policy, args)]
+    assert messages and not any("s3cr3t" in m for m in messages)
