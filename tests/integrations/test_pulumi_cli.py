@@ -3,7 +3,8 @@
 No Pulumi CLI is installed on the test machines, so each test puts a stand-in
 `pulumi` executable on PATH: it answers `pulumi version` like the real CLI and
 `pulumi --non-interactive preview --json --stack NAME` by printing the
-hand-written preview in tests/fixtures/pulumi/ (see its README: not recorded),
+hand-written preview of examples/training-cluster (examples/PULUMI-PREVIEWS.md says
+how it was made: not recorded),
 or fails the way the CLI does for a stack that does not exist. The real
 `pulumi.automation` code (version check, arguments, environment, errors) runs.
 """
@@ -22,8 +23,8 @@ from tests.support import run_cli
 
 pytest.importorskip("pulumi.automation", reason="the pulumi SDK is a test dependency")
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pulumi" / \
-    "training-cluster.preview.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "examples" / "training-cluster" / \
+    "pulumi-preview.json"
 
 STAND_IN = f"""#!{sys.executable}
 import json, os, sys

@@ -1,7 +1,7 @@
 """A Pulumi preview of each example gives the same resources, costs and findings as its
 Terraform plan (the pattern of tests/hcl/test_hcl_equivalence.py).
 
-The previews are hand-written fixtures (tests/fixtures/pulumi/README.md says how);
+The previews are hand-written fixtures (examples/PULUMI-PREVIEWS.md says how);
 the resources agree on address, type, action, region, effective tags and
 dependencies, and `check --format json` agrees on every figure and finding.
 """
@@ -17,8 +17,7 @@ import pytest
 from support import REPO, run_cli
 from engine.sources.detect import read_changeset
 
-FIXTURES = REPO / "tests" / "fixtures" / "pulumi"
-TWINS = {name: FIXTURES / f"{name}.preview.json"
+TWINS = {name: REPO / "examples" / name / "pulumi-preview.json"
          for name in ("training-cluster", "inference-service", "gpu-swap")}
 
 
