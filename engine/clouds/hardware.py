@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from ..costs.base import SideView, UnknownAttribute
+from ..costs.base import SideView, soft
 from ..model import Launchable, Machine
 
 MachineReader = Callable[[SideView], Launchable]
@@ -31,16 +31,9 @@ def instance_family(instance_type: str) -> str:
     return instance_type
 
 
-def soft_get(view: SideView, *path: str | int) -> tuple[Any, bool]:
-    """(value at `path` or None, whether it is known only after apply)."""
-    try:
-        return view.get(*path), False
-    except UnknownAttribute:
-        return None, True
-
-
-def option_of(value: Any) -> str:
-    """A market or capacity type as a purchase option: "SPOT" -> "spot"."""
+def purchase_option(value: Any) -> str:
+    """A market or capacity type as a purchase option: "SPOT" -> "spot", "ON_DEMAND" ->
+    "on_demand"."""
     return str(value).strip().lower().replace("-", "_")
 
 
@@ -56,33 +49,33 @@ def attribute_machines(provider: str | None, paths: Sequence[AttrPath],
         types: list[str] = []
         unknown = False
         for path in paths:
-            value, why = soft_get(view, *path)
-            unknown = unknown or why
+            value, why = soft(view.get, *path)
+            unknown = unknown or why is not None
             if isinstance(value, str) and value:
                 types.append(value)
         owner = provider or view.change.provider
         machines = tuple(Machine(owner, t, family=family(t) if family else None)
                          for t in dict.fromkeys(types))
-        capacity, capacity_unknown = soft_get(view, "capacity_type")
-        market, _ = soft_get(view, "instance_market_options", 0, "market_type")
+        capacity, capacity_why = soft(view.get, "capacity_type")
+        market, _ = soft(view.get, "instance_market_options", 0, "market_type")
         if isinstance(capacity, str):
-            options: tuple[str, ...] = (option_of(capacity),)
+            options: tuple[str, ...] = (purchase_option(capacity),)
         elif isinstance(market, str):
-            options = (option_of(market),)
+            options = (purchase_option(market),)
         elif spot(view):
             options = ("spot",)
         else:
             options = ("on_demand",) if machines else ()
         return Launchable(machines, purchase_options=options, unknown=unknown and not machines,
-                          options_unknown=capacity_unknown and not options)
+                          options_unknown=capacity_why is not None and not options)
     return read
 
 
 def generic_spot(view: SideView) -> bool:
     """Spot by the names providers use: a spot type (`aws_spot_instance_request`), a
     bid (`spot_price`), Azure's `priority = "Spot"`, `spot = true`."""
-    return ("_spot_" in view.change.type or bool(soft_get(view, "spot_price")[0])
-            or soft_get(view, "priority")[0] == "Spot" or soft_get(view, "spot")[0] is True)
+    return ("_spot_" in view.change.type or bool(soft(view.get, "spot_price")[0])
+            or soft(view.get, "priority")[0] == "Spot" or soft(view.get, "spot")[0] is True)
 
 
 # Where resources nothing declares machines for commonly name a machine type.

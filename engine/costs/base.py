@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
 from pricing_catalog.keys import PriceKey
 
@@ -35,6 +35,9 @@ from .numbers import COUNT, QUANTITY, Kind, NumberError, checked
 from .numbers import instance_type as _instance_type
 
 
+T = TypeVar("T")
+
+
 class UnknownAttribute(Exception):
     """An attribute the cost depends on is known only after apply."""
 
@@ -42,6 +45,14 @@ class UnknownAttribute(Exception):
         self.path = path
         self.why = why
         super().__init__(f"{_path_str(path)} is {why}")
+
+
+def soft(read: Callable[..., T], *path: str | int, **kw: Any) -> tuple[T | None, str | None]:
+    """Call `read(*path, **kw)`; on an unknown value return (None, reason) instead of raising."""
+    try:
+        return read(*path, **kw), None
+    except UnknownAttribute as exc:
+        return None, str(exc)
 
 
 class _Missing:

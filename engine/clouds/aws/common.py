@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
-from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
+from typing import Any, Literal, Mapping, Sequence
 
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import (ComponentFacts, CostComponent, Machine, SideView, UnknownAttribute,
-                          _path_str)
+                          _path_str, soft)
+from ..hardware import purchase_option  # noqa: F401  (for the models)
 from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
 from .machines import ec2_machine, sagemaker_machine  # noqa: F401  (for the models)
 
-T = TypeVar("T")
 ZERO = Decimal(0)
 GB_MONTH = "GB-month"
 
@@ -27,14 +27,6 @@ GP3_FREE_THROUGHPUT = Decimal(125)
 PROVISIONED_IOPS_TYPES = frozenset({"io1", "io2"})
 
 TENANCY = {"default": "shared", "dedicated": "dedicated", "host": "host"}
-
-
-def soft(read: Callable[..., T], *path: str | int, **kw: Any) -> tuple[T | None, str | None]:
-    """Call `read(*path, **kw)`; on an unknown value return (None, reason) instead of raising."""
-    try:
-        return read(*path, **kw), None
-    except UnknownAttribute as exc:
-        return None, str(exc)
 
 
 def dec(value: Any) -> Decimal | None:
@@ -155,12 +147,6 @@ def machine_facts(machine: Machine, region: str | None,
                   purchase_option: str = "on_demand") -> ComponentFacts:
     """Facts of a component whose quantity counts `machine`s (instances, nodes)."""
     return ComponentFacts(machine=machine, purchase_option=purchase_option, region=region)
-
-
-def purchase_option(value: Any) -> str:
-    """A market or capacity type as a purchase option: "SPOT" -> "spot", "ON_DEMAND" ->
-    "on_demand"."""
-    return str(value).strip().lower().replace("-", "_")
 
 
 def sagemaker_key(region: str | None, instance_type: str, component: str) -> PriceKey:

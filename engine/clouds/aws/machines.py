@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...costs.base import Launchable, Machine, SideView
-from ..hardware import MachineReader, attribute_machines, generic_spot, instance_family, soft_get
+from ...costs.base import soft
+from ..hardware import MachineReader, attribute_machines, generic_spot, instance_family
 
 __all__ = ["READERS", "alternatives", "ec2_machine", "instance_family", "sagemaker_machine",
            "variant_machines"]
@@ -49,7 +50,7 @@ def alternatives(machines: list[Machine]) -> Launchable:
 def variant_machines(cfg: SideView) -> Launchable:
     """The instance types of an endpoint configuration's production variants (it runs
     every one)."""
-    variants, _ = soft_get(cfg, "production_variants")
+    variants, _ = soft(cfg.get, "production_variants")
     return Launchable(tuple(sagemaker_machine(t) for v in _objects(variants)
                             if (t := _text(v.get("instance_type")))))
 
@@ -63,7 +64,7 @@ def _fleet(override: str) -> MachineReader:
     """aws_ec2_fleet (`override`) and aws_spot_fleet_request (`overrides`): the
     launch template overrides it chooses among."""
     def read(view: SideView) -> Launchable:
-        configs, _ = soft_get(view, "launch_template_config")
+        configs, _ = soft(view.get, "launch_template_config")
         machines = [ec2_machine(t) for cfg in _objects(configs)
                     for o in _objects(cfg.get(override)) if (t := _text(o.get("instance_type")))]
         found = alternatives(machines)
