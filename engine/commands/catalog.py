@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction, formats: object = None) -> None:
     info.set_defaults(run=run_info)
     refresh = verbs.add_parser(
         "refresh", add_help=False,
-        help="rebuild EC2 records from the AWS Price List API (needs AWS credentials)")
+        help="rebuild data files from a cloud's price API: refresh {aws,gcp,azure} [options]")
     refresh.add_argument("rest", nargs=argparse.REMAINDER)
     refresh.set_defaults(run=run_refresh)
 
@@ -51,6 +51,6 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from pricing_catalog.refresh import main as refresh_main
+    from pricing_catalog.refresh import main as refresh_main  # dispatches on the cloud
 
     return refresh_main(args.rest)

@@ -35,7 +35,7 @@ def test_bundled_catalog_is_cached_and_light() -> None:
 
     assert load_catalog() is load_catalog()
     # the bundled data is trusted by digest: no jsonschema or boto3 on the hot path
-    assert "boto3" not in sys.modules or "pricing_catalog.refresh" in sys.modules
+    assert "boto3" not in sys.modules or "pricing_catalog.refresh.aws" in sys.modules
 
 
 def test_lookup_is_exact() -> None:

@@ -13,7 +13,7 @@ boto3 = pytest.importorskip("boto3")
 from botocore.stub import ANY, Stubber  # noqa: E402
 
 from pricing_catalog import PriceKey, load_catalog  # noqa: E402
-from pricing_catalog.refresh import RefreshError, ec2_filters, main, on_demand_hourly  # noqa: E402
+from pricing_catalog.refresh.aws import RefreshError, ec2_filters, main, on_demand_hourly  # noqa: E402
 
 
 def price_list_entry(itype: str, region: str, usd: str, sku: str = "ABCDEFGH12345678") -> str:

@@ -3,7 +3,7 @@
 The only module that imports boto3, and only inside `make_client`. Needs
 credentials allowed to call `pricing:GetProducts`. Example:
 
-    python -m pricing_catalog.refresh --service ec2 --region us-east-1 \
+    costwarden catalog refresh aws --service ec2 --region us-east-1 \
         --instance-types p5.48xlarge,g6e.xlarge --out ec2-refresh.json
 """
 
@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .datafile import DATA_SCHEMA, format_data_file, validate
-from .errors import CatalogError
+from ..datafile import DATA_SCHEMA, format_data_file, validate
+from ..errors import CatalogError
 
 SOURCE_ID = "aws-price-list-api"
 PRICING_REGION = "us-east-1"  # the Price List API is served from a few regions only
@@ -119,7 +119,7 @@ def data_file(service: str, records: list[dict], today: date) -> dict[str, Any]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pricing_catalog.refresh",
+        prog="costwarden catalog refresh aws",
         description="Rebuild catalog records from the AWS Price List API.")
     parser.add_argument("--service", choices=["ec2"], default="ec2")
     parser.add_argument("--region", action="append", required=True,
