@@ -63,6 +63,9 @@ class Cloud:
     data_transfer_type: str | None = None
     # Catalog services (pricing_catalog/data/<provider>/<service>.json) its models read.
     catalog_services: frozenset[str] = frozenset()
+    # The `costwarden catalog refresh CLOUD` argument that fills this cloud's prices
+    # (named in an unpriced component's reason); None: no refresher.
+    catalog_refresh: str | None = None
     # --- hardware (accelerators helper) ---
     # Machine type -> family, for policies (p5.48xlarge -> p5).
     instance_family: Callable[[str], str] = instance_family

@@ -60,6 +60,7 @@ CLOUD = Cloud(
     relation_match=("id", "bucket", "name", "arn"),
     purchase_options=("on_demand", "spot", "reserved_1y", "reserved_3y"),
     data_transfer_type=DATA_TRANSFER_TYPE,
+    catalog_refresh="aws",
     catalog_services=frozenset({"ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc",
                                 "data_transfer"}),
     instance_family=instance_family,

@@ -18,6 +18,7 @@ CLOUD = Cloud(
     shared_types=frozenset({"azurerm_kubernetes_cluster", "azurerm_nat_gateway"}),
     # The azurerm provider computes no merged map and states no default tags.
     tags=TagConvention(fields=("tags",), merged_field="", defaults=()),
+    catalog_refresh="azure",
     regions=RegionConvention(fields=("location",), provider_fields=("region",),
                              normalize=location_to_region),
 )

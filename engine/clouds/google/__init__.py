@@ -25,6 +25,7 @@ CLOUD = Cloud(
     provider_aliases={"google-beta": "google"},
     tags=TagConvention(fields=("labels",), merged_field="effective_labels",
                        defaults=("default_labels",)),
+    catalog_refresh="gcp",
     regions=RegionConvention(fields=("region", "zone", "location"),
                              provider_fields=("region", "zone"), normalize=zone_to_region),
     id_attributes=("id", "name", "self_link"),
