@@ -41,7 +41,9 @@ class Page:
 
     def __init__(self, ws_url: str) -> None:
         websocket = pytest.importorskip("websocket") if not IN_CI else __import__("websocket")
-        self.ws = websocket.create_connection(ws_url, timeout=30)
+        # No Origin header: Chromium 111+ refuses DevTools websockets from an origin it
+        # was not told to allow (--remote-allow-origins).
+        self.ws = websocket.create_connection(ws_url, timeout=30, suppress_origin=True)
         self.next_id = 0
         self.events: list[dict] = []
 
