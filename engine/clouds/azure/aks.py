@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
@@ -123,7 +123,15 @@ def cluster_components(spec: ClusterSpec,
 
 
 def extract_node_pool(view: SideView) -> PoolSpec:
-    return read_pool(view, ())
+    """A node pool runs in its cluster's region (it has no location of its own)."""
+    pool = read_pool(view, ())
+    if pool.region is None:
+        for cluster in view.related("azurerm_kubernetes_cluster", "kubernetes_cluster_id"):
+            if cluster.region:
+                return replace(pool, region=cluster.region,
+                               notes=pool.notes + (f"region {cluster.region} from "
+                                                   f"{cluster.address}",))
+    return pool
 
 
 def node_pool_components(spec: PoolSpec,
