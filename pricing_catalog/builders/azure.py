@@ -387,10 +387,9 @@ def infracost_records(root: Path) -> tuple[list[dict], list[dict]]:
         quantity, cost, test = max(found, key=lambda f: (f[0], f[2]))
         price = unit_price(cost, quantity)
         attributes = {"instance_type": size, "os": os_name}
-        others = {t: unit_price(c, q) for q, c, t in found
-                  if (price * q).quantize(Decimal("0.01")) != c}
-        if others:
-            figures = ", ".join(f"{p} $/h in {t}" for t, p in sorted({**others, test: price}.items()))
+        if any((price * q).quantize(Decimal("0.01")) != c for q, c, _ in found):
+            figures = ", ".join(f"{p} $/h in {t}" for p, t in sorted(
+                {(unit_price(c, q), t) for q, c, t in found}))
             unavailable.append({"product": "instance", "region": region,
                                 "attributes": attributes, "purchase_option": "on_demand",
                                 "reason": f"Infracost's goldens disagree: {figures}"})
