@@ -1,4 +1,5 @@
-"""Azure: cost models (VMs and scale sets, AKS, Azure ML compute, managed disks),
+"""Azure: cost models (VMs and scale sets, AKS, Azure ML compute, managed disks,
+Blob storage accounts),
 free and shared types, and its tag, region and machine conventions.
 
 Azure tag names are case-insensitive (`Environment` and `environment` are one
@@ -27,9 +28,9 @@ def location_to_region(location: str) -> str:
 
 @cache
 def models() -> tuple["CostModel", ...]:
-    from . import aks, compute, disks, ml
+    from . import aks, compute, disks, ml, storage
 
-    return tuple(m for module in (compute, aks, ml, disks) for m in module.MODELS)
+    return tuple(m for module in (compute, aks, ml, disks, storage) for m in module.MODELS)
 
 
 CLOUD = Cloud(

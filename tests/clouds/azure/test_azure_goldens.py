@@ -170,6 +170,14 @@ CASES: tuple[Case, ...] = (
          {"storage_account_type": "PremiumV2_LRS", "disk_size_gb": 500}),
     Case("azurerm_managed_disk", "above_the_largest_tier",
          {"storage_account_type": "Standard_LRS", "disk_size_gb": 8192}),
+    Case("azurerm_storage_account", "hot_usage_needed",
+         {"account_tier": "Standard", "account_replication_type": "LRS"}),
+    Case("azurerm_storage_account", "both_tiers_from_usage",
+         {"account_tier": "Standard", "account_replication_type": "LRS", "access_tier": "Cool"},
+         usage={"hot_storage_gb": "60000", "cool_storage_gb": "2000"}, region="westus"),
+    Case("azurerm_storage_account", "geo_redundant",
+         {"account_tier": "Standard", "account_replication_type": "GRS"},
+         usage={"hot_storage_gb": "100"}),
     Case("azurerm_managed_disk", "size_from_source",
          {"storage_account_type": "Standard_LRS", "create_option": "Copy"}),
 )
@@ -263,4 +271,4 @@ def test_keys_are_documented_and_of_the_bundle() -> None:
             for attr in filter(None, m["attrs"].split(",")):
                 assert f"`{attr.split('=', 1)[0]}`" in table[pair], (pair, attr)
             seen.add(m["service"])
-    assert seen == {"compute", "managed_disks"}
+    assert seen == AZURE.catalog_services
