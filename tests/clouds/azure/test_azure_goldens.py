@@ -272,3 +272,23 @@ def test_keys_are_documented_and_of_the_bundle() -> None:
                 assert f"`{attr.split('=', 1)[0]}`" in table[pair], (pair, attr)
             seen.add(m["service"])
     assert seen == AZURE.catalog_services
+
+
+def _as_objects(value: Any) -> Any:
+    """Pulumi's block shape: a one-element list of an object becomes the object."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], dict):
+            return _as_objects(value[0])
+        return [_as_objects(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_objects(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.model}/{c.name}")
+def test_blocks_as_objects_price_alike(case: Case) -> None:
+    from dataclasses import replace
+
+    shaped = replace(case, attrs=_as_objects(case.attrs),
+                     peers=tuple((t, _as_objects(a)) for t, a in case.peers))
+    assert run_case(shaped) == run_case(case)
