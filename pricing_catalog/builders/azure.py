@@ -158,6 +158,11 @@ def read_facts(path: Path) -> Facts:
                      "location": "https://learn.microsoft.com/azure/virtual-machines/"
                                  "vm-naming-conventions",
                      "as_of": as_of, "licence": "CC-BY-4.0 (MicrosoftDocs)"},
+        "SECONDARY": {"title": "Secondary Azure bandwidth guides quoted in the pricing facts "
+                               "§5.2 (lucidity.cloud blog, azure-calc guide)",
+                      "location": "pricing-facts.md §5.2", "as_of": as_of,
+                      "licence": "reference notes",
+                      "note": "secondary sources: estimates"},
         "THIRDPARTY": {"title": "Third-party Azure disk price maps agreeing on one figure "
                                 "(pricing facts §5.2)",
                        "location": "pricing-facts.md §5.2", "as_of": as_of,
@@ -340,6 +345,48 @@ def blob_records(rows: list[dict[str, str]], file: str) -> tuple[list[dict], lis
     return records, unavailable
 
 
+def network_records(rows: list[dict[str, str]], file: str) -> tuple[list[dict], list[dict]]:
+    """Bandwidth from §5.2's secondary sources (estimates), and what has no price."""
+    records, unavailable = [], []
+    for row in rows:
+        item, price = row["Item"], row["Price (eastus)"]
+        if item.startswith("Inter-region within"):
+            value = re.match(r"(\d+\.\d+) \$/GB", price)
+            areas = [a.strip() for a in item[len("Inter-region within"):].split("/")]
+            if value is None or not areas:
+                raise BuildError(file, f"§5.2 {item!r}: expected 'N $/GB' and geographies")
+            for area in areas:
+                records.append({"product": "inter_region", "region": None,
+                                "attributes": {"geography": area.lower().replace(" ", "_")},
+                                "purchase_option": "on_demand", "unit": "GB", "price": value[1],
+                                "source": "SECONDARY", "as_of": "", "estimated": True,
+                                "note": f"between two regions of {area}"})
+        elif item == "Inter-AZ":
+            if not price.startswith("free"):
+                raise BuildError(file, f"§5.2 Inter-AZ: expected 'free', found {price!r}")
+            records.append({"product": "inter_az", "region": None, "attributes": {},
+                            "purchase_option": "on_demand", "unit": "GB", "price": "0",
+                            "source": "SECONDARY", "as_of": "", "estimated": True,
+                            "note": "free within a region"})
+        elif item == "Internet egress":
+            unavailable.append({"product": "internet_egress", "attributes": {},
+                                "reason": "no sourced price beyond the free first 100 GB a month "
+                                          "(the pricing facts mark ~0.087 $/GB unverified)"})
+    if not records:
+        raise BuildError(file, "§5.2 has no bandwidth rows")
+    unavailable += [
+        {"product": "inter_region", "attributes": {"geography": "intercontinental"},
+         "reason": "no sourced price between geographies (the pricing facts have North "
+                   "America and Europe only)"},
+        {"product": "nat_gateway", "attributes": {},
+         "reason": "no sourced Azure NAT gateway price (the pricing facts list none)"},
+        {"product": "nat_gateway_data", "attributes": {},
+         "reason": "no sourced Azure NAT gateway data-processing price"},
+        {"product": "public_ip", "attributes": {},
+         "reason": "no sourced Azure public IP price (the pricing facts list none)"}]
+    return records, unavailable
+
+
 # --- Infracost goldens ------------------------------------------------------------
 
 _USAGE_LINE = re.compile(
@@ -473,6 +520,7 @@ def build(facts: Facts, infracost: tuple[list[dict], list[dict]], refreshed: Seq
                              "note": "no accelerator: not an N-family (GPU) size"})
     disks = disk_records(facts.storage_rows, "pricing-facts.md")
     blobs, blob_unavailable = blob_records(facts.storage_rows, "pricing-facts.md")
+    net, net_unavailable = network_records(facts.storage_rows, "pricing-facts.md")
     files = {
         "instances": {"schema_version": 1, "provider": PROVIDER, "service": "instances",
                       "sources": {k: sources[k] for k in sorted({h["source"] for h in hardware})},
@@ -483,6 +531,7 @@ def build(facts: Facts, infracost: tuple[list[dict], list[dict]], refreshed: Seq
             {"product": "disk", "attributes": {"tier": "premium_v2"},
              "reason": "no sourced Premium SSD v2 price (pricing facts §5.2 has none)"}]),
         "storage": _doc("storage", sources, _dated(blobs, sources), blob_unavailable),
+        "network": _doc("network", sources, _dated(net, sources), net_unavailable),
     }
     for doc in refreshed:
         _overlay(files, doc)

@@ -1,5 +1,5 @@
 """Azure: cost models (VMs and scale sets, AKS, Azure ML compute, managed disks,
-Blob storage accounts),
+Blob storage accounts, NAT gateways, public IPs, data transfer),
 free and shared types, and its tag, region and machine conventions.
 
 Azure tag names are case-insensitive (`Environment` and `environment` are one
@@ -28,9 +28,10 @@ def location_to_region(location: str) -> str:
 
 @cache
 def models() -> tuple["CostModel", ...]:
-    from . import aks, compute, disks, ml, storage
+    from . import aks, compute, disks, ml, network, storage
 
-    return tuple(m for module in (compute, aks, ml, disks, storage) for m in module.MODELS)
+    return tuple(m for module in (compute, aks, ml, disks, storage, network)
+                 for m in module.MODELS)
 
 
 CLOUD = Cloud(
@@ -45,6 +46,8 @@ CLOUD = Cloud(
     regions=RegionConvention(fields=("location",), provider_fields=("region",),
                              normalize=location_to_region),
     purchase_options=("on_demand", "spot", "low_priority"),
-    catalog_services=frozenset({"compute", "managed_disks", "storage"}),
+    catalog_services=frozenset({"compute", "managed_disks", "storage", "network"}),
+    # The usage file's data_transfer entries with `cloud: azure` (network.py).
+    data_transfer_type="costwarden_azure_data_transfer",
     instance_family=instance_family,
 )

@@ -77,6 +77,12 @@ def test_disks_and_blob(built: dict[str, dict]) -> None:
     assert hot["region"] == "westus"
     assert [t["start"] for t in hot["tiers"]] == ["0", "51200", "512000"]
     assert any(u["region"] == "eastus" for u in built["storage"]["unavailable"])
+    network = built["network"]
+    europe = _price(network, "inter_region", geography="europe")
+    assert (europe["price"], europe["region"], europe["estimated"]) == ("0.02", None, True)
+    assert _price(network, "inter_az")["price"] == "0"
+    assert {u["product"] for u in network["unavailable"]} >= {"internet_egress", "nat_gateway",
+                                                              "public_ip"}
 
 
 @pytest.mark.parametrize("cost, quantity, price", [

@@ -178,6 +178,15 @@ CASES: tuple[Case, ...] = (
     Case("azurerm_storage_account", "geo_redundant",
          {"account_tier": "Standard", "account_replication_type": "GRS"},
          usage={"hot_storage_gb": "100"}),
+    Case("azurerm_nat_gateway", "no_usage", {"sku_name": "Standard"}),
+    Case("azurerm_nat_gateway", "with_usage", {"sku_name": "Standard"},
+         usage={"monthly_data_processed_gb": "500"}),
+    Case("azurerm_public_ip", "standard", {"sku": "Standard", "allocation_method": "Static"}),
+    Case("costwarden_azure_data_transfer", "every_direction", {
+        "region": "eastus", "internet_egress_gb": 1000, "inter_az_gb": 300,
+        "inter_region_gb": {"westus2": 200, "westeurope": 50}}),
+    Case("costwarden_azure_data_transfer", "within_europe", {
+        "region": "westeurope", "inter_region_gb": 75, "destination_region": "uksouth"}),
     Case("azurerm_managed_disk", "size_from_source",
          {"storage_account_type": "Standard_LRS", "create_option": "Copy"}),
 )

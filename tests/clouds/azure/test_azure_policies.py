@@ -92,3 +92,26 @@ def test_hcl_and_plan_twins_price_alike() -> None:
     def figures(est):  # type: ignore[no-untyped-def]
         return {r.address: (r.status, r.after and r.after.hourly) for r in est.resources}
     assert figures(plan) == figures(hcl)
+
+
+def test_usage_sets_a_band_and_azure_data_transfer(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    usage = tmp_path / "usage.yml"
+    usage.write_text("""version: 1
+resources:
+  azurerm_machine_learning_compute_cluster.a100: {instances: 2.5}
+data_transfer:
+  - name: checkpoints
+    cloud: azure
+    region: eastus
+    inter_region_gb: 2000
+    destination_region: westus2
+""", encoding="utf-8")
+    estimate = Session(usage=str(usage)).estimate(EXAMPLE / "plan.json")
+    by = {r.address: r for r in estimate.resources}
+    a100 = by["azurerm_machine_learning_compute_cluster.a100"]
+    assert a100.status == "priced" and a100.after.hourly == Decimal("2.5") * Decimal("3.673")
+    transfer = by["data_transfer.checkpoints"]
+    (comp,) = transfer.after.components
+    assert comp.price_estimated and comp.monthly == Decimal("40.00")
