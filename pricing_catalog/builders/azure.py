@@ -468,7 +468,7 @@ def _dated(records: Iterable[dict], sources: dict[str, dict[str, str]]) -> list[
 
 
 def _doc(service: str, sources: dict[str, dict], records: list[dict],
-         unavailable: list[dict] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+         unavailable: Sequence[dict] = ()) -> dict[str, Any]:
     used = {r["source"] for r in records}
     records = sorted(records, key=_key)
     doc: dict[str, Any] = {"schema_version": 1, "provider": PROVIDER, "service": service,

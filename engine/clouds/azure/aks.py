@@ -9,7 +9,8 @@ from typing import Mapping
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute, soft
-from .common import INSTANCES, Count, DiskSpec, disk_components, fleet_components, read_disk
+from ...costs.numbers import SIZE_GB
+from .common import INSTANCES, Count, DiskSpec, disk_components, fleet_components
 from .machines import PROVIDER, azure_machine, priority_option
 
 # AKS node OS disks: 128 GiB managed by default; Premium SSD assumed where the plan
@@ -68,20 +69,25 @@ def read_pool(view: SideView, root: tuple[str | int, ...]) -> PoolSpec:
                       "node_count not set")
     disk_type, _ = soft(view.get, *root, "os_disk_type")
     disk = None
-    if not (isinstance(disk_type, str) and disk_type.lower() == "ephemeral"):
-        disk = read_disk(view, root, "node OS disk", type_attr="os_disk_storage_type",
-                         size_attr="os_disk_size_gb", default_type=ASSUMED_DISK_TYPE)
-        if disk.size_gb is None and disk.unknown is not None and "known after" not in disk.unknown:
-            disk = DiskSpec(disk.label, disk.storage_type, DEFAULT_OS_DISK_GB,
-                            note=f"os_disk_size_gb not set: {DEFAULT_OS_DISK_GB} GiB (the AKS "
-                                 "default)")
-        if disk.storage_type == ASSUMED_DISK_TYPE:
-            disk = DiskSpec(disk.label, disk.storage_type, disk.size_gb, unknown=disk.unknown,
-                            note="; ".join(filter(None, (
-                                disk.note, "Premium SSD assumed (the plan does not say)"))))
-    else:
+    if isinstance(disk_type, str) and disk_type.lower() == "ephemeral":
         notes.append("ephemeral OS disk: on the VM's local storage, no disk charge")
+    else:
+        disk = _os_disk(view, root)
     return PoolSpec(view.region, size, os, option, count, disk, tuple(notes))
+
+
+def _os_disk(view: SideView, root: tuple[str | int, ...]) -> DiskSpec:
+    """A managed node OS disk: its size, or the AKS default when unset; Premium SSD is
+    assumed (the plan does not name the disk type)."""
+    assumed = "Premium SSD assumed (the plan does not say)"
+    size, why = soft(view.number, *root, "os_disk_size_gb", kind=SIZE_GB)
+    if why:
+        return DiskSpec("node OS disk", ASSUMED_DISK_TYPE, None, unknown=why)
+    if size is None:
+        return DiskSpec("node OS disk", ASSUMED_DISK_TYPE, DEFAULT_OS_DISK_GB,
+                        note=f"os_disk_size_gb not set: {DEFAULT_OS_DISK_GB} GiB (the AKS "
+                             f"default); {assumed}")
+    return DiskSpec("node OS disk", ASSUMED_DISK_TYPE, size, note=assumed)
 
 
 def pool_components(label: str, pool: PoolSpec,
