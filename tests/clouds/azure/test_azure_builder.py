@@ -44,10 +44,13 @@ def test_gpu_sizes_hardware_and_prices(built: dict[str, dict]) -> None:
     compute = built["compute"]
     spot = _price(compute, "instance", "spot", instance_type="standard_nc24ads_a100_v4")
     assert (spot["price"], spot["source"], spot["as_of"]) == ("0.444433", "SK6A", "2026-11-25")
-    nv6 = _price(compute, "instance", instance_type="standard_nv6ads_a10_v5")
-    assert nv6["source"] == "CR" and nv6["estimated"] is True
     reasons = {(u["attributes"].get("instance_type"), u.get("purchase_option")): u["reason"]
                for u in compute["unavailable"]}
+    # Priced by CR alone: hardware kept, price left out with the reason.
+    assert hardware["standard_nv6ads_a10_v5"]["source"] == "MSD"
+    assert "advise against" in reasons[("standard_nv6ads_a10_v5", "on_demand")]
+    assert not [r for r in compute["records"]
+                if r["attributes"]["instance_type"] == "standard_nv6ads_a10_v5"]
     assert "no spot price" in reasons[("standard_nd96isr_h100_v5", "spot")]
 
 
