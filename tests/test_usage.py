@@ -217,4 +217,4 @@ def test_data_transfer_for_a_cloud_without_prices_is_an_error(tmp_path, cloud):
         load_usage(write(tmp_path, text), REGISTRY)
     message = str(err.value).replace(str(tmp_path) + "/", "")
     assert message == (f"usage.yml:3: $.data_transfer[0].cloud: data_transfer cloud {cloud!r} "
-                       "has no data-transfer prices (clouds with them: aws)")
+                       "has no data-transfer prices (clouds with them: aws, azure)")

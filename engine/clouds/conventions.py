@@ -24,6 +24,8 @@ class TagConvention:
     # Where the provider block states default tags: (block, attribute) or (attribute,);
     # () when it has none.
     defaults: tuple[str, ...] = ("default_tags", "tags")
+    # Tag names compare without case (Azure): policies find `Environment` as `environment`.
+    case_insensitive: bool = False
 
     def __post_init__(self) -> None:
         if not self.fields:

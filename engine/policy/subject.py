@@ -78,6 +78,37 @@ def resolve(doc: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPa
     yield from walk(doc, 0, ())
 
 
+def _case_insensitive(provider: str) -> bool:
+    from ..clouds import tag_convention
+
+    return tag_convention(provider).case_insensitive
+
+
+class FoldedTags(Mapping[str, str]):
+    """Tags whose names compare without case (Azure's): `get("environment")` finds
+    `Environment`. Iteration yields the names as written."""
+
+    __slots__ = ("_tags", "_folded")
+
+    def __init__(self, tags: Mapping[str, str]) -> None:
+        self._tags = tags
+        self._folded = {k.lower(): v for k, v in tags.items()}
+
+    def __getitem__(self, key: str) -> str:
+        if key in self._tags:
+            return self._tags[key]
+        return self._folded[key.lower()]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (key in self._tags or key.lower() in self._folded)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tags)
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+
 @dataclass(slots=True)
 class Subject:
     """One resource under evaluation (mutable only for its private cache)."""
@@ -103,11 +134,19 @@ class Subject:
         return self.cost.after if side == "after" else self.cost.before
 
     def tags(self, side: Side) -> Mapping[str, str] | None:
-        return self.change.tags_after if side == "after" else self.change.tags_before
+        tags = self.change.tags_after if side == "after" else self.change.tags_before
+        if tags and _case_insensitive(self.change.provider):
+            return FoldedTags(tags)
+        return tags
 
     def tag_unknown(self, side: Side, key: str) -> bool:
         unknown = self.change.unknown_tag_keys
-        return side == "after" and bool(unknown) and ("*" in unknown or key in unknown)
+        if side != "after" or not unknown:
+            return False
+        if "*" in unknown or key in unknown:
+            return True
+        return _case_insensitive(self.change.provider) and \
+            key.lower() in {k.lower() for k in unknown}
 
     def _machines(self, side: Side) -> list[tuple[Machine, str | None, Decimal | None]]:
         """(machine, purchase option, quantity) of every component that counts machines."""

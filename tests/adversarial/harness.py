@@ -351,7 +351,8 @@ _MONEY_KEYS = {"before", "after", "delta", "hourly", "monthly", "unit_price", "q
                "cost_per_run", "run_hours", "total", "amount", "share", "price", "cost",
                "allocated", "direct", "shared"}
 # money rendered from a non-finite Decimal: "NaN.00", "$Infinity", "+NaN", "-Infinity/h"
-_BAD_NUMBER_TEXT = re.compile(r"(?:\$-?|[+\-\u2212]|\u2265)\s?(?:s?NaN|Infinity)|(?:s?NaN|Infinity)\.\d")
+# (a sign after a word character is text, not money: a tag value "CC-NaN")
+_BAD_NUMBER_TEXT = re.compile(r"(?:\$-?|(?<!\w)[+\-\u2212]|\u2265)\s?(?:s?NaN|Infinity)|(?:s?NaN|Infinity)\.\d")
 _WORKFLOW_OK = re.compile(r"^::(error|warning|notice)( [^\n]*)?::")
 
 

@@ -17,6 +17,7 @@ from engine.clouds import Cloud, cost_registry
 from engine.clouds.aws import CARRIED_BY
 from engine.clouds.aws.free import FREE_TYPES as FREE_AWS_TYPES
 from engine.clouds.utility import FREE_TYPES as FREE_UTILITY_TYPES
+from engine.clouds.azure.free import FREE_TYPES as FREE_AZURE_TYPES
 from engine.costs.registry import build_registry
 from engine.model import ResourceChange
 
@@ -240,7 +241,7 @@ def test_builtin_registry_is_cached_and_explicit() -> None:
     for carried, carriers in CARRIED_BY.items():
         assert registry.is_free(carried) and registry.get(carried) is None
         assert carriers and all(registry.get(carrier) is not None for carrier in carriers)
-    assert registry.free_types == FREE_AWS_TYPES | FREE_UTILITY_TYPES
+    assert registry.free_types == FREE_AWS_TYPES | FREE_UTILITY_TYPES | FREE_AZURE_TYPES
     assert not set(registry.models) & FREE_AWS_TYPES
 
 
