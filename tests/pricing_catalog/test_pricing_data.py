@@ -135,7 +135,7 @@ def test_p5e_has_hardware_but_no_on_demand_price() -> None:
 def test_known_prices(itype: str, price: str) -> None:
     got = load_catalog().lookup(ec2_key(itype))
     assert got is not None and got.price == Decimal(price) and got.source == "K"
-    assert got.as_of == "2026-01-19" and not got.estimated
+    assert got.as_of == "2026-07-20" and not got.estimated
 
 
 def test_spot_is_cheaper_than_on_demand() -> None:
