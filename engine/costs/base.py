@@ -268,6 +268,9 @@ class CostRegistry:
     # (a launch template's instance type): for policies, see `CostModel.launchable`.
     configured_machines: Mapping[str, Callable[[SideView], Launchable]] = field(
         default_factory=dict)
+    # resource type -> `costwarden catalog refresh CLOUD` argument of its cloud (named in
+    # an unpriced component's reason)
+    catalog_refresh: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, resource_type: str) -> CostModel | None:
         return self.models.get(resource_type)
