@@ -32,6 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..datafile import DATA_SCHEMA, PACKAGE_DIR, format_data_file, read_json, validate
 from ..errors import CatalogError
+from ..records import data_file, merge
 from . import DEFAULT_SOURCES
 
 DATA_DIR = PACKAGE_DIR / "data" / "aws"
@@ -190,26 +191,6 @@ def egress_records(dump: Mapping[str, Any], as_of: str, file: str) -> list[dict[
     return out
 
 
-def record_key(rec: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (rec["product"], rec["region"] or "", rec["purchase_option"],
-            tuple(sorted(rec["attributes"].items())))
-
-
-def merge(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One record per key: observed beats estimated, then the newer date wins."""
-    best: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for rec in records:
-        key = record_key(rec)
-        old = best.get(key)
-        if old is None or _rank(rec) > _rank(old):
-            best[key] = rec
-    return [best[k] for k in sorted(best)]
-
-
-def _rank(rec: Mapping[str, Any]) -> tuple[bool, str]:
-    return (not rec.get("estimated", False), rec["as_of"])
-
-
 class Sources:
     """The licensed source files, read once, with their dates and provenance."""
 
@@ -269,16 +250,8 @@ def carried(doc: Mapping[str, Any] | None) -> tuple[list[dict[str, Any]], dict[s
 def build_service(service: str, generated: list[dict[str, Any]], src: Sources,
                   previous: Mapping[str, Any] | None) -> dict[str, Any]:
     old_records, old_sources = carried(previous)
-    records = merge([*old_records, *generated])
-    used = {r["source"] for r in records}
-    sources = {**old_sources, **{k: v for k, v in src.meta.items()}}
-    doc: dict[str, Any] = {"schema_version": 1, "provider": "aws", "service": service,
-                           "currency": "USD",
-                           "sources": {k: sources[k] for k in sorted(sources) if k in used},
-                           "records": records}
-    if previous and previous.get("unavailable"):
-        doc["unavailable"] = previous["unavailable"]
-    return doc
+    return data_file("aws", service, [*old_records, *generated], {**old_sources, **src.meta},
+                     (previous or {}).get("unavailable"))
 
 
 def build(src: Sources, previous: Mapping[str, Mapping[str, Any] | None]) -> dict[str, dict]:

@@ -23,6 +23,9 @@ MAX_PAGES = 20_000
 class RefreshError(CatalogError):
     """A price API answered with something that cannot be turned into prices."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message)
+
 
 def client(endpoint: str, *, headers: Mapping[str, str] | None = None) -> Any:
     """An httpx client for one API (lazy import: `costwarden[refresh]`)."""
