@@ -247,6 +247,39 @@ CASES: tuple[Case, ...] = (
     Case("aws_nat_gateway", "with_usage", {"connectivity_type": "public"},
          usage={"monthly_data_processed_gb": "500"}),
     Case("aws_eip", "address", {"domain": "vpc"}),
+    Case("aws_eks_cluster", "standard_support", {
+        "name": "ml", "version": "1.31", "upgrade_policy": [{"support_type": "STANDARD"}]}),
+    Case("aws_eks_cluster", "extended_default_no_usage", {"name": "ml", "version": "1.27"}),
+    Case("aws_eks_cluster", "extended_hours", {
+        "name": "ml", "version": "1.27", "upgrade_policy": [{"support_type": "EXTENDED"}]},
+         usage={"extended_support_hours": "300"}),
+    Case("aws_eks_fargate_profile", "no_usage", {"fargate_profile_name": "batch"}),
+    Case("aws_eks_fargate_profile", "with_usage", {"fargate_profile_name": "batch"},
+         usage={"vcpu_hours": "2920", "gb_hours": "5840"}),
+    Case("aws_ecs_service", "fargate_tasks", {"launch_type": "FARGATE", "desired_count": 3},
+         related=(Rel("aws_ecs_task_definition", "task_definition", {
+             "family": "api", "cpu": "1024", "memory": "4096",
+             "requires_compatibilities": ["FARGATE"]}),)),
+    Case("aws_ecs_service", "fargate_spot_arm", {
+        "desired_count": 2, "capacity_provider_strategy": [
+            {"capacity_provider": "FARGATE_SPOT", "weight": 1}]},
+         related=(Rel("aws_ecs_task_definition", "task_definition", {
+             "family": "worker", "cpu": "512", "memory": "1024",
+             "runtime_platform": [{"cpu_architecture": "ARM64",
+                                   "operating_system_family": "LINUX"}]}),)),
+    Case("aws_ecs_service", "ec2_launch_type", {"launch_type": "EC2", "desired_count": 4}),
+    Case("aws_ecs_service", "task_definition_not_in_change", {
+        "launch_type": "FARGATE", "desired_count": 1}),
+    Case("aws_lb", "application_no_usage", {"load_balancer_type": "application"}),
+    Case("aws_lb", "network_with_lcus", {"load_balancer_type": "network"},
+         usage={"capacity_units": "2.5"}),
+    Case("aws_alb", "default_type", {"name": "web"}),
+    Case("aws_ecr_repository", "with_storage", {"name": "models"}, usage={"storage_gb": "250"}),
+    Case("aws_ecr_repository", "no_usage", {"name": "models"}),
+    Case("aws_cloudwatch_log_group", "standard_with_usage", {"name": "/ml/train"},
+         usage={"monthly_ingestion_gb": "120", "storage_gb": "900"}),
+    Case("aws_cloudwatch_log_group", "infrequent_access", {
+        "name": "/ml/archive", "log_group_class": "INFREQUENT_ACCESS"}),
     Case("costwarden_data_transfer", "all_directions", {
         "region": "us-east-1", "internet_egress_gb": 1000, "inter_az_gb": 300,
         "inter_region_gb": {"us-west-2": 200, "eu-west-1": 50}}),
