@@ -54,12 +54,14 @@ def read_data_file(path: Path) -> dict[str, Any] | None:
 
 def merge_into(path: Path, provider: str, service: str, records: list[dict[str, Any]],
                sources: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """`path`'s records and sources with `records` merged in; validated, not yet written."""
+    """`path`'s records and sources with `records` merged in, not yet written.
+
+    The new records are validated (the file's own were, when it was written; the
+    loader checks every file whose digest is not in the lock)."""
+    validate(data_file(provider, service, records, sources), DATA_SCHEMA, str(path), None)
     old = read_data_file(path) or {}
-    doc = data_file(provider, service, [*old.get("records", []), *records],
-                    {**old.get("sources", {}), **sources}, old.get("unavailable"))
-    validate(doc, DATA_SCHEMA, str(path), None)
-    return doc
+    return data_file(provider, service, [*old.get("records", []), *records],
+                     {**old.get("sources", {}), **sources}, old.get("unavailable"))
 
 
 def write(path: Path, doc: Mapping[str, Any]) -> None:

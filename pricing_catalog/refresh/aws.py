@@ -75,28 +75,38 @@ class Collected:
 # --- bulk files ---------------------------------------------------------------
 
 
-def _value(events: Iterator[tuple[str, str, Any]], first: tuple[str, str, Any],
-           build: bool) -> Any:
-    """The JSON value that starts with event `first`, built (or skipped) from `events`."""
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+
+
+def _value(events: Iterator[tuple[str, str, Any]], build: bool) -> Any:
+    """The next JSON value of `events`, built, or skipped (None) without building."""
     import ijson
 
-    _, event, value = first
-    if event not in ("start_map", "start_array"):
+    _, event, value = next(events)
+    if event not in _OPEN:
         return value
-    builder = ijson.ObjectBuilder() if build else None
-    depth = 0
-    item = first
-    while True:
-        _, event, value = item
-        if builder is not None:
-            builder.event(event, value)
-        if event in ("start_map", "start_array"):
+    depth = 1
+    if not build:
+        for _, event, _ in events:
+            if event in _OPEN:
+                depth += 1
+            elif event in _CLOSE:
+                depth -= 1
+                if not depth:
+                    return None
+        raise StopIteration
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in _OPEN:
             depth += 1
-        elif event in ("end_map", "end_array"):
+        elif event in _CLOSE:
             depth -= 1
-            if depth == 0:
-                return builder.value if builder is not None else None
-        item = next(events)
+            if not depth:
+                return builder.value
+    raise StopIteration
 
 
 @dataclass
@@ -121,13 +131,13 @@ def read_offer(fh: Any, offer: str, wanted: Callable[[Target], bool]) -> Offer:
             if prefix == "publicationDate" and event == "string":
                 publication = value
             elif event == "map_key" and prefix == "products":
-                product = _value(events, next(events), True)
+                product = _value(events, True)
                 t = target(offer, product) if isinstance(product, dict) else None
                 if t is not None and wanted(t):
                     products[str(value)] = (t, product)
             elif event == "map_key" and prefix in ("terms.OnDemand", "terms.Reserved"):
                 keep = value in products
-                got = _value(events, next(events), keep)
+                got = _value(events, keep)
                 if keep and isinstance(got, dict):
                     terms.setdefault(str(value), {})[prefix.split(".")[1]] = got
     except ijson.JSONError as exc:
