@@ -110,9 +110,9 @@ def write_offer_file(path: Path, size_mb: int) -> int:
     """Write the offer file (three passes over the same SKUs); returns its product count."""
     budget = size_mb * 1024 * 1024
     # one SKU costs about this much over products + OnDemand + Reserved (pretty-printed)
-    per_sku = len(json.dumps(_product(0, next(_combos()))[1], indent=4)) \
-        + len(json.dumps(_on_demand("0" * 16, 0), indent=4)) \
-        + len(json.dumps(_reserved("0" * 16), indent=4))
+    per_sku = len(_indent(json.dumps(_product(0, next(_combos()))[1], indent=4), 8)) \
+        + len(_indent(json.dumps(_on_demand("0" * 16, 0), indent=4), 12)) \
+        + len(_indent(json.dumps(_reserved("0" * 16), indent=4), 12)) + 3 * 30
     count = max(1, budget // per_sku)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:

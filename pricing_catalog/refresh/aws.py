@@ -35,7 +35,7 @@ from ..datafile import PACKAGE_DIR
 from ..errors import CatalogError
 from ..records import merge_into, record_key, write
 from . import http
-from .aws_offers import DEFAULT_SERVICES, OFFERS, Target, records, target
+from .aws_offers import DEFAULT_SERVICES, FILLS, OFFERS, Target, records, target
 from .http import RefreshError
 
 BULK_ENDPOINT = "https://pricing.us-east-1.amazonaws.com"
@@ -45,7 +45,8 @@ DATA_DIR = PACKAGE_DIR / "data" / "aws"
 MAX_SPOT_TYPES = 2000
 
 # Which catalog services each --services name writes (for the summary line).
-__all__ = ["main", "Collected", "read_offer", "refresh_bulk", "refresh_api", "spot_records"]
+__all__ = ["main", "Collected", "FILLS", "read_offer", "refresh_bulk", "refresh_api",
+           "spot_records"]
 
 
 @dataclass

@@ -26,6 +26,9 @@ OFFERS = {
     "sagemaker": "AmazonSageMaker",
 }
 DEFAULT_SERVICES = ("ec2", "ebs", "nat", "vpc", "s3", "efs", "fsx", "eks", "sagemaker")
+# The catalog services a refresh writes (`pricing_catalog/data/aws/<service>.json`).
+FILLS = frozenset({"ec2", "ebs", "vpc", "s3", "efs", "fsx_lustre", "eks", "ecs", "elb", "ecr",
+                   "cloudwatch", "sagemaker"})
 
 _REGION_PREFIX = re.compile(r"^[A-Z]{2,4}[0-9]*-")
 MILLION = Decimal(1_000_000)
