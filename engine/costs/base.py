@@ -237,10 +237,12 @@ class CostComponent:
 
 @dataclass(frozen=True, slots=True)
 class UsageField:
-    """A usage value a cost model reads: name (unit-suffixed) and description."""
+    """A usage value a cost model reads: name (unit-suffixed) and description; a field
+    with `choices` takes one of those words instead of a number."""
 
     name: str
     description: str
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -247,6 +247,12 @@ CASES: tuple[Case, ...] = (
     Case("aws_nat_gateway", "with_usage", {"connectivity_type": "public"},
          usage={"monthly_data_processed_gb": "500"}),
     Case("aws_eip", "address", {"domain": "vpc"}),
+    Case("aws_instance", "usage_reserved_windows", {
+        "instance_type": "m5.large", "root_block_device": [gp3(30)]},
+         usage={"purchase_option": "reserved_3y_no_upfront", "os": "windows"}),
+    Case("aws_instance", "usage_overrides_spot_market", {
+        "instance_type": "g5.xlarge", "instance_market_options": [{"market_type": "spot"}],
+        "root_block_device": [gp3(30)]}, usage={"purchase_option": "reserved_1y"}),
     Case("aws_eks_cluster", "standard_support", {
         "name": "ml", "version": "1.31", "upgrade_policy": [{"support_type": "STANDARD"}]}),
     Case("aws_eks_cluster", "extended_default_no_usage", {"name": "ml", "version": "1.27"}),
@@ -307,7 +313,8 @@ def run_case(kit: Any, case: Case) -> dict[str, Any]:
         spec = model.extract(build_view(kit, case))
     except UnknownAttribute as exc:
         return {"unknown": {"path": kit.plain(exc.path), "message": str(exc)}}
-    usage = {k: Decimal(v) for k, v in case.usage.items()}
+    words = {f.name for f in model.usage_fields if f.choices}
+    usage = {k: v if k in words else Decimal(v) for k, v in case.usage.items()}
     components = model.components(spec, usage)
     for c in components:
         assert c.quantity is None or isinstance(c.quantity, Decimal)

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Mapping
 
 from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute
-from .common import (VolumeSpec, ec2_machine, instance_key, machine_facts, purchase_option,
-                     read_tenancy, soft, volume_components, with_notes)
+from .common import (OS_USAGE, PURCHASE_USAGE, VolumeSpec, bought, ec2_machine, instance_key,
+                     machine_facts, purchase_option, read_tenancy, soft, volume_components,
+                     with_notes)
 from .launch import launch_template_of, read_instance_volumes
 from .network import public_ipv4
 
@@ -73,12 +74,15 @@ def extract_spot_request(view: SideView) -> InstanceSpec:
 
 
 def instance_components(spec: InstanceSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    label = PURCHASE_LABEL.get(spec.purchase_option, spec.purchase_option)
+    option, os = bought(usage, spec.purchase_option)
+    label = PURCHASE_LABEL.get(option, option.replace("_", "-"))
+    if os != "linux":
+        label += f", {os}"
     compute = CostComponent(
         f"instance ({spec.instance_type}, {label})",
-        instance_key(spec.region, spec.instance_type, spec.tenancy, spec.purchase_option),
+        instance_key(spec.region, spec.instance_type, spec.tenancy, option, os),
         "hour", "hour", Decimal(1),
-        facts=machine_facts(ec2_machine(spec.instance_type), spec.region, spec.purchase_option))
+        facts=machine_facts(ec2_machine(spec.instance_type), spec.region, option))
     out = [with_notes(compute, spec.notes)]
     if spec.public_ipv4:
         out.append(public_ipv4(spec.region))
@@ -109,6 +113,7 @@ def spot_request_launchable(view: SideView) -> Launchable:
 
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_instance", extract_instance, instance_components,
+              (PURCHASE_USAGE, OS_USAGE),
               note="instance hours plus root and EBS block device storage",
               launchable=instance_launchable),
     CostModel("aws_spot_instance_request", extract_spot_request, instance_components,
