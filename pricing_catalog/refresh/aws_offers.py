@@ -171,6 +171,10 @@ def _ec2(family: str, attrs: Mapping[str, str], usage: str) -> Target | None:
             return None
         return Target("ec2", "instance", {"instance_type": attrs["instanceType"], "os": os,
                                           "tenancy": tenancy}, "hour", _HOURS, reserved=True)
+    if family == "CPU Credits" and usage.startswith("CPUCredits:"):
+        os = {"Linux": "linux", "Windows": "windows"}.get(attrs.get("operatingSystem", ""))
+        return _t("ec2", "cpu_credits", "vCPU-hour", frozenset({"vCPU-Hours"}),
+                  family=usage.split(":", 1)[1], os=os) if os else None
     volume = attrs.get("volumeApiName")
     if family == "Storage" and volume:
         return _t("ebs", "storage", "GB-month", _GB_MONTH, volume_type=volume)

@@ -250,6 +250,14 @@ CASES: tuple[Case, ...] = (
     Case("aws_instance", "usage_reserved_windows", {
         "instance_type": "m5.large", "root_block_device": [gp3(30)]},
          usage={"purchase_option": "reserved_3y_no_upfront", "os": "windows"}),
+    Case("aws_instance", "t3_unlimited_surplus", {
+        "instance_type": "t3.large", "credit_specification": [{"cpu_credits": "unlimited"}],
+        "root_block_device": [gp3(20)]}, usage={"surplus_vcpu_hours": "120"}),
+    Case("aws_instance", "t3_unlimited_no_usage", {
+        "instance_type": "t3.large", "credit_specification": [{"cpu_credits": "unlimited"}],
+        "root_block_device": [gp3(20)]}),
+    Case("aws_instance", "t3_default_credits", {
+        "instance_type": "t3.large", "root_block_device": [gp3(20)]}),
     Case("aws_instance", "usage_overrides_spot_market", {
         "instance_type": "g5.xlarge", "instance_market_options": [{"market_type": "spot"}],
         "root_block_device": [gp3(30)]}, usage={"purchase_option": "reserved_1y"}),

@@ -199,6 +199,8 @@ def us_west_2() -> list[OfferBuilder]:
     ec2.add(product("Compute Instance", instanceType="c9.large", operatingSystem="Linux",
                     licenseModel="No License required", tenancy="Shared",
                     usagetype="USW2-BoxUsage:c9.large", **common), "Hrs", ("0", "0.0000000000"))
+    ec2.add(product("CPU Credits", operatingSystem="Linux", usagetype="USW2-CPUCredits:t3",
+                    operation="RunInstances"), "vCPU-Hours", ("0", "0.0500000000"))
     ec2.add(product("Storage", volumeApiName="gp3", volumeType="General Purpose",
                     storageMedia="SSD-backed", usagetype="USW2-EBS:VolumeUsage.gp3"),
             "GB-Mo", ("0", "0.0800000000"))

@@ -107,6 +107,7 @@ def second_region(url: str, data: Path, tmp_path: Path, capsys) -> None:  # type
                  tenancy="shared") == Decimal("0.188")
     assert price("ec2", "instance", instance_type="m5.large", os="linux",
                  tenancy="dedicated") == Decimal("0.106")
+    assert price("ec2", "cpu_credits", family="t3", os="linux") == Decimal("0.05")
     assert price("ebs", "storage", volume_type="gp3") == Decimal("0.08")
     io2 = catalog.lookup(PriceKey.of("aws", "ebs", "iops", "us-west-2", volume_type="io2"))
     assert [(t.start, t.price) for t in io2.tiers] == [
