@@ -43,6 +43,22 @@ OFFER_INDEX = "/offers/v1.0/aws/index.json"
 PRICING_REGION = "us-east-1"  # the Price List Query API is served from a few regions only
 DATA_DIR = PACKAGE_DIR / "data" / "aws"
 MAX_SPOT_TYPES = 2000
+MAX_OFFER_BYTES = 20 * 1024 ** 3  # the largest region offer files are a few GB
+MAX_KEPT_PRODUCTS = 1_000_000
+
+
+class _Capped:
+    """`read(n)` of a stream that fails past `limit` bytes (a bounded refresh)."""
+
+    def __init__(self, fh: Any, limit: int, what: str) -> None:
+        self.fh, self.left, self.what = fh, limit, what
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        self.left -= len(data)
+        if self.left < 0:
+            raise RefreshError(f"{self.what}: larger than {MAX_OFFER_BYTES:,} bytes")
+        return data
 
 # Which catalog services each --services name writes (for the summary line).
 __all__ = ["main", "Collected", "FILLS", "read_offer", "refresh_bulk", "refresh_api",
@@ -123,7 +139,7 @@ def read_offer(fh: Any, offer: str, wanted: Callable[[Target], bool]) -> Offer:
     Memory holds only the kept products and their terms, never the whole file."""
     import ijson
 
-    events = iter(ijson.parse(fh))
+    events = iter(ijson.parse(_Capped(fh, MAX_OFFER_BYTES, f"{offer} offer file")))
     publication = None
     products: dict[str, tuple[Target, dict[str, Any]]] = {}
     terms: dict[str, dict[str, dict[str, Any]]] = {}
@@ -136,6 +152,9 @@ def read_offer(fh: Any, offer: str, wanted: Callable[[Target], bool]) -> Offer:
                 t = target(offer, product) if isinstance(product, dict) else None
                 if t is not None and wanted(t):
                     products[str(value)] = (t, product)
+                    if len(products) > MAX_KEPT_PRODUCTS:
+                        raise RefreshError(f"{offer} offer file: more than "
+                                           f"{MAX_KEPT_PRODUCTS:,} products to keep")
             elif event == "map_key" and prefix in ("terms.OnDemand", "terms.Reserved"):
                 keep = value in products
                 got = _value(events, keep)

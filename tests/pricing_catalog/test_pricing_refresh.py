@@ -179,6 +179,15 @@ def test_bad_answers_fail_in_one_line(data: Path, capsys, mutate, message: str) 
     assert (data / "aws" / "s3.json").read_bytes() == before
 
 
+def test_offer_files_are_bounded(data: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(refresh, "MAX_OFFER_BYTES", 2000)
+    with serve(site(us_west_2())) as url:
+        code = run("--regions", "us-west-2", "--endpoint", url, "--data", str(data / "aws"),
+                   "--services", "s3", "--today", TODAY)
+    err = capsys.readouterr().err
+    assert code == 2 and "AmazonS3 offer file: larger than 2,000 bytes" in err
+
+
 def test_conflicting_rates_for_one_key_are_left_out(data: Path, capsys) -> None:
     s3 = OfferBuilder("AmazonS3", "us-west-2")
     s3.add(product("Storage", storageClass="General Purpose",
