@@ -150,6 +150,11 @@ class PricedComponent:
     price_estimated: bool = False
     reason: str | None = None
     facts: ComponentFacts = NO_FACTS  # declared by the cost model; not in JSON output
+    # (low, high) of an estimated unit price known as a band (a spot estimate); the
+    # figures above use the high end, `hourly_low`/`monthly_low` the low end.
+    unit_price_range: tuple[Decimal, Decimal] | None = None
+    hourly_low: Decimal | None = None
+    monthly_low: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,9 @@ class SideCost:
     # price in the catalog: the figures are then the known part only, a lower
     # bound (`side_range`).
     complete: bool = True
+    # The low end when some price is an estimated band (None: `hourly` is exact).
+    hourly_low: Decimal | None = None
+    monthly_low: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +256,9 @@ def side_range(side: SideCost | None, which: Literal["hourly", "monthly"], *,
     if value is None:
         return ZERO_INTERVAL if left_out_zero and side.status in LEFT_OUT_STATUSES \
             else AT_LEAST_ZERO
-    return Interval.exact(value) if side.complete else Interval.at_least(value)
+    low = getattr(side, f"{which}_low")
+    low = value if low is None else low
+    return Interval(low, value) if side.complete else Interval.at_least(low)
 
 
 def delta_range(before: SideCost | None, after: SideCost | None,

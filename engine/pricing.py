@@ -178,7 +178,8 @@ class _Pricer:
         if cache_key is not None and cache_key in self._sides:
             return self._sides[cache_key]
         components = model.components(spec, usage)
-        result = self._combine([self._price(c, hours) for c in components])
+        refresh = self.registry.catalog_refresh.get(model.resource_type)
+        result = self._combine([self._price(c, hours, refresh) for c in components])
         if launchable is not None:
             result = dataclasses.replace(result, launchable=launchable)
         if cache_key is not None:
@@ -208,7 +209,8 @@ class _Pricer:
                                     self._find_peers))
         return out
 
-    def _price(self, component: CostComponent, hours: Decimal) -> PricedComponent:
+    def _price(self, component: CostComponent, hours: Decimal,
+               refresh: str | None = None) -> PricedComponent:
         key = component.key
         facts = self._facts(component)
         base = dict(name=component.name, unit=component.unit, per=component.per,
@@ -225,6 +227,8 @@ class _Pricer:
         if price is None:
             reason = self.catalog.explain_missing(
                 key, facts.hardware_known if facts.machine is not None else None)
+            if refresh is not None and self.catalog.unavailable_reason(key) is None:
+                reason += " (" + refresh_command(refresh, key.region) + ")"
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
                                    status="unpriced", reason=reason)  # type: ignore[arg-type]
         if component.per == "hour":
@@ -233,10 +237,16 @@ class _Pricer:
         else:
             monthly = price.cost(component.quantity)
             hourly = monthly / HOURS_PER_MONTH
+        band: dict[str, Any] = {}
+        if price.price_range is not None:  # an estimated band: untiered, so it scales
+            low, high = price.price_range
+            share = low / high if high else Decimal(0)
+            band = dict(unit_price_range=price.price_range, hourly_low=hourly * share,
+                        monthly_low=monthly * share)
         return PricedComponent(**base, unit_price=price.price, hourly=hourly, monthly=monthly,  # type: ignore[arg-type]
                                status="priced", price_source=price.book or price.source,
                                price_as_of=price.as_of, price_estimated=price.estimated,
-                               reason=component.reason)
+                               reason=component.reason, **band)
 
     def _facts(self, component: CostComponent) -> ComponentFacts:
         """The component's facts with its accelerators resolved: those it brings plus
@@ -276,11 +286,21 @@ class _Pricer:
         if not known:  # nothing priced: unknown or depends on usage, never $0
             return SideCost(status=status, hourly=None, monthly=None, components=tuple(priced),
                             gpus=gpus, gpus_known=gpus_known, reasons=reasons, complete=complete)
+        band: dict[str, Decimal] = {}
+        if any(p.unit_price_range is not None for p in known):
+            band = {f"{w}_low": sum((getattr(p, f"{w}_low") if p.unit_price_range is not None
+                                     else getattr(p, w) for p in known), ZERO)
+                    for w in ("hourly", "monthly")}
         return SideCost(status=status, hourly=sum((p.hourly for p in known), ZERO),  # type: ignore[misc]
                         monthly=sum((p.monthly for p in known), ZERO),  # type: ignore[misc]
                         components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
-                        reasons=reasons, complete=complete)
+                        reasons=reasons, complete=complete, **band)
 
+
+
+def refresh_command(cloud: str, region: str | None) -> str:
+    """The command that fills a missing bundled price from the cloud's price API."""
+    return f"costwarden catalog refresh {cloud}" + (f" --regions {region}" if region else "")
 
 
 def _launchable(model: CostModel, view: SideView) -> Launchable | None:

@@ -163,8 +163,10 @@ def usage_schema(registry: CostRegistry) -> dict[str, Any]:
     """JSON Schema of the usage file, generated from the registry's usage fields."""
     def values_schema(fields: tuple[UsageField, ...], title: str) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": False, "title": title,
-                "properties": {f.name: {"type": "number", "minimum": 0,
-                                        "description": f.description} for f in fields}}
+                "properties": {f.name: {"enum": list(f.choices), "description": f.description}
+                               if f.choices else
+                               {"type": "number", "minimum": 0, "description": f.description}
+                               for f in fields}}
 
     per_type = {t: values_schema(GENERIC_FIELDS + fields, f"usage of {t}")
                 for t, fields in registry.usage_fields().items()}
@@ -229,8 +231,12 @@ def load_usage(path: str | None, registry: CostRegistry | None = None,
         raise errors[0]
     data = doc.data
 
+    words = {f.name for fields in registry.usage_fields().values() for f in fields if f.choices}
+
     def decimals(values: Mapping[str, Any], *where: str | int) -> dict[str, Decimal]:
-        return {k: _checked(doc, v, k, where) for k, v in values.items()}
+        # a choice (the schema checked it is one of its words) stays a word
+        return {k: v if k in words and isinstance(v, str) else _checked(doc, v, k, where)
+                for k, v in values.items()}
 
     exact: dict[str, Mapping[str, Decimal]] = {}
     globs: list[tuple[str, Mapping[str, Decimal]]] = []

@@ -70,6 +70,8 @@ class Price:
     tiers: tuple[PriceTier, ...] = ()  # non-empty for tiered prices (monthly quantity)
     note: str | None = None
     book: str | None = None  # name of the user price book that overrode it, if any
+    # (low, high) where an estimated price lies (a spot band); `price` is the high end
+    price_range: tuple[Decimal, Decimal] | None = None
 
     def cost(self, quantity: Decimal) -> Decimal:
         """Cost of `quantity` units, walking the tiers when the price is tiered."""

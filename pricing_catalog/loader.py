@@ -197,7 +197,8 @@ class _DocReader:
                     raise self.fail(f"duplicate price for {key}", "records", i)
                 prices[key] = Price(key, rec["unit"], Decimal(rec["price"]), currency, sid,
                                     titles[sid], rec["as_of"], bool(rec.get("estimated", False)),
-                                    self._tiers(rec, i), rec.get("note"))
+                                    self._tiers(rec, i), rec.get("note"),
+                                    price_range=self._range(rec, i))
             for i, item in enumerate(doc.get("unavailable", ())):
                 unavailable.append(Unavailable(
                     provider, service, item["product"], item.get("region"),
@@ -250,6 +251,19 @@ class _DocReader:
             date.fromisoformat(value)
         except ValueError:
             raise self.fail(f"{value!r} is not a valid date (YYYY-MM-DD)", *parts) from None
+
+    def _range(self, rec: dict[str, Any], i: int) -> tuple[Decimal, Decimal] | None:
+        raw = rec.get("price_range")
+        if raw is None:
+            return None
+        low, high = Decimal(raw["low"]), Decimal(raw["high"])
+        if not low <= Decimal(rec["price"]) == high:
+            raise self.fail("price_range must run from low up to the price", "records", i,
+                            "price_range")
+        if not rec.get("estimated", False):
+            raise self.fail("a price_range is an estimate: set estimated", "records", i,
+                            "price_range")
+        return low, high
 
     def _tiers(self, rec: dict[str, Any], i: int) -> tuple[PriceTier, ...]:
         raw = rec.get("tiers")

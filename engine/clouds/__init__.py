@@ -112,8 +112,11 @@ def cost_registry(clouds: Iterable[Cloud]) -> "CostRegistry":
                 raise ValueError(f"machines of {resource_type} declared twice (a cost model "
                                  f"or another reader, and {cloud.name})")
             machines[resource_type] = read
+    refresh = {m.resource_type: cloud.catalog_refresh for cloud in clouds
+               if cloud.catalog_refresh for m in cloud.cost_models()}
     return CostRegistry(models=dict(sorted(models.items())), free_types=frozenset(free),
-                        carried_by=carried, configured_machines=machines)
+                        carried_by=carried, configured_machines=machines,
+                        catalog_refresh=refresh)
 
 
 def shared_types(clouds: Iterable[Cloud]) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""`costwarden catalog info|refresh`: what the offline catalog holds, and rebuilding it."""
+"""`costwarden catalog info|coverage|diff|refresh`: what the offline catalog holds, what
+moved between two sets of data files, and rebuilding it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ def add_parser(sub: argparse._SubParsersAction, formats: object = None) -> None:
     info.add_argument("--today", type=date.fromisoformat, default=None,
                       help="date to measure staleness from (default: today)")
     info.set_defaults(run=run_info)
+    cov = verbs.add_parser("coverage", help="service × region: prices, purchase options, "
+                                            "estimates, source dates")
+    cov.add_argument("--cloud", help="one provider's prices (aws, gcp, azure; or a cloud name)")
+    cov.add_argument("--region", help="one region ('global' for prices without one)")
+    cov.add_argument("--format", choices=["table", "json"], default="table")
+    cov.add_argument("--price-book", metavar="FILE", action="append", default=[])
+    cov.set_defaults(run=run_coverage)
+    dif = verbs.add_parser("diff", help="which prices moved between two sets of data files")
+    dif.add_argument("old", metavar="OLD", help="data file, provider folder or data root")
+    dif.add_argument("new", metavar="NEW")
+    dif.add_argument("--format", choices=["table", "json"], default="table")
+    dif.set_defaults(run=run_diff)
     refresh = verbs.add_parser(
         "refresh", add_help=False,
         help="rebuild data files from a cloud's price API: refresh {aws,gcp,azure} [options]")
@@ -47,6 +60,54 @@ def run_info(args: argparse.Namespace) -> int:
             out.write(f"  {s}\n")
     else:
         out.write(f"no source is older than {args.max_age_days} days\n")
+    return 0
+
+
+def _provider(name: str | None) -> str | None:
+    """A catalog provider from `--cloud`: the catalog's own name, or a cloud bundle's."""
+    if name is None:
+        return None
+    from ..clouds import builtin_clouds
+
+    for cloud in builtin_clouds():
+        if name == cloud.name and cloud.catalog_refresh:
+            return cloud.catalog_refresh
+    return name
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    import json
+
+    from pricing_catalog.report import coverage, coverage_table
+
+    from ..pipeline import load_prices
+
+    rows = coverage(load_prices(tuple(args.price_book)), _provider(args.cloud), args.region)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([r.document() for r in rows], indent=2) + "\n")
+    else:
+        sys.stdout.write(coverage_table(rows))
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from pricing_catalog import CatalogError
+    from pricing_catalog.report import diff, diff_text, read_prices
+
+    try:
+        old, new = read_prices(Path(args.old)), read_prices(Path(args.new))
+    except CatalogError as exc:
+        print(f"costwarden: {exc}", file=sys.stderr)
+        return 2
+    moves = diff(old, new)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"old": len(old), "new": len(new),
+                                     "moves": [m.document() for m in moves]}, indent=2) + "\n")
+    else:
+        sys.stdout.write(diff_text(moves, len(old), len(new)))
     return 0
 
 

@@ -237,10 +237,12 @@ class CostComponent:
 
 @dataclass(frozen=True, slots=True)
 class UsageField:
-    """A usage value a cost model reads: name (unit-suffixed) and description."""
+    """A usage value a cost model reads: name (unit-suffixed) and description; a field
+    with `choices` takes one of those words instead of a number."""
 
     name: str
     description: str
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +270,9 @@ class CostRegistry:
     # (a launch template's instance type): for policies, see `CostModel.launchable`.
     configured_machines: Mapping[str, Callable[[SideView], Launchable]] = field(
         default_factory=dict)
+    # resource type -> `costwarden catalog refresh CLOUD` argument of its cloud (named in
+    # an unpriced component's reason)
+    catalog_refresh: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, resource_type: str) -> CostModel | None:
         return self.models.get(resource_type)

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from .. import __version__
 from ..model import Estimate, Finding, Interval, PricedComponent, ResourceCost, SideCost, side_range
-from .summary import bounds, money, money_fields, quantity, totals
+from .summary import bounds, money, money_fields, quantity, stale_prices, totals
 
 CONTRACT_VERSION = "1"
 
@@ -27,7 +27,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         "currency": estimate.currency,
         "catalog": {"version": estimate.catalog.version, "as_of": estimate.catalog.as_of,
                     "oldest_as_of": estimate.catalog.oldest_as_of,
-                    "price_books": list(estimate.catalog.price_books)},
+                    "price_books": list(estimate.catalog.price_books),
+                    "stale_sources": [{"source": s.source, "as_of": s.as_of,
+                                       "days_older_than_catalog": s.age_days}
+                                      for s in stale_prices(estimate)]},
         "input": {"path": cs.source_path, "format": cs.source_format,
                   "tool_version": cs.tool_version, "format_version": cs.format_version,
                   "errored": cs.errored, "complete": cs.complete, "targeted": cs.targeted,
@@ -97,13 +100,17 @@ def _components(label: str, side: SideCost | None,
 
 
 def component_document(side: str, p: PricedComponent) -> dict[str, Any]:
-    return {
+    doc = {
         "side": side, "name": p.name, "unit": p.unit, "per": p.per,
         "quantity": quantity(p.quantity), "unit_price": quantity(p.unit_price),
         "hourly": money(p.hourly), "monthly": money(p.monthly), "status": p.status,
         "price_key": p.price_key, "price_source": p.price_source,
         "price_as_of": p.price_as_of, "price_estimated": p.price_estimated, "reason": p.reason,
     }
+    if p.unit_price_range is not None:  # an estimated band: the figures use its high end
+        doc["unit_price_range"] = {"low": quantity(p.unit_price_range[0]),
+                                   "high": quantity(p.unit_price_range[1])}
+    return doc
 
 
 def finding_document(f: Finding) -> dict[str, Any]:

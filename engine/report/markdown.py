@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from ..model import Estimate, Finding, ResourceCost
 from .sarif import ordered, target
-from .summary import totals
+from .summary import STALE_AFTER_DAYS, stale_prices, totals
 from .table import (amount_text, before_after, first_reason, gpu_cell, hourly, interval_text,
                     monthly, range_text, signed)
 
@@ -304,4 +304,13 @@ def _footer(estimate: Estimate) -> list[str]:
     return ["", "---", "", f"<sub>Prices: catalog {esc(c.version)} (sources dated "
                            f"{c.oldest_as_of} to {c.as_of}), {estimate.currency}{books}; "
                            f"monthly = 730 h unless usage says otherwise. Input: "
-                           f"{code(cs.source_path)} ({esc(cs.source_format)}).</sub>"]
+                           f"{code(cs.source_path)} ({esc(cs.source_format)})."
+                           + _stale(estimate) + "</sub>"]
+
+
+def _stale(estimate: Estimate) -> str:
+    stale = stale_prices(estimate)
+    if not stale:
+        return ""
+    return (f" Stale (more than {STALE_AFTER_DAYS} days older than the catalog): "
+            + ", ".join(esc(str(s)) for s in stale) + ".")

@@ -128,3 +128,41 @@ def quantity(value: Decimal | None) -> str | None:
         return None
     text = format(value.normalize(), "f")
     return text
+
+
+# A source is flagged once it is this much older than the catalog's newest source.
+STALE_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class StalePrice:
+    source: str
+    as_of: str
+    age_days: int  # days before the catalog's newest source date
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.as_of}, {self.age_days} days older than the catalog)"
+
+
+def stale_prices(estimate: Estimate, max_age_days: int = STALE_AFTER_DAYS) -> list[StalePrice]:
+    """The sources of the prices this estimate used that are more than `max_age_days`
+    older than the catalog's newest source (a fixed reference, so a report of one
+    catalog reads the same on any day; `costwarden catalog info` measures from today)."""
+    import datetime as dt
+
+    try:
+        newest = dt.date.fromisoformat(estimate.catalog.as_of)
+    except ValueError:
+        return []
+    used = {(p.price_source, p.price_as_of) for r in estimate.resources
+            for side in (r.before, r.after) if side is not None
+            for p in side.components if p.price_source and p.price_as_of}
+    out = []
+    for source, as_of in used:
+        try:
+            age = (newest - dt.date.fromisoformat(as_of)).days  # type: ignore[arg-type]
+        except ValueError:
+            continue
+        if age > max_age_days:
+            out.append(StalePrice(source, as_of, age))  # type: ignore[arg-type]
+    return sorted(out, key=lambda s: (s.as_of, s.source))

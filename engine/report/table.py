@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..model import Estimate, Interval, ResourceCost, side_range
-from .summary import totals
+from .summary import STALE_AFTER_DAYS, stale_prices, totals
 
 _ACTION_MARK = {"create": "+ create", "delete": "- delete", "update": "~ update",
                 "replace": "± replace", "no-op": "  no-op", "read": "  read"}
@@ -79,6 +79,10 @@ def render_estimate(estimate: Estimate, *, show_unchanged: bool = False) -> str:
                  f"{estimate.catalog.oldest_as_of} to {estimate.catalog.as_of}, "
                  f"{estimate.currency}" + (", price book: " + ", ".join(estimate.catalog.price_books)
                                            if estimate.catalog.price_books else ""))
+    stale = stale_prices(estimate)
+    if stale:
+        lines.append(f"Stale: prices from sources more than {STALE_AFTER_DAYS} days older than "
+                     "the catalog: " + ", ".join(map(str, stale)))
     return "\n".join(lines) + "\n"
 
 

@@ -247,6 +247,53 @@ CASES: tuple[Case, ...] = (
     Case("aws_nat_gateway", "with_usage", {"connectivity_type": "public"},
          usage={"monthly_data_processed_gb": "500"}),
     Case("aws_eip", "address", {"domain": "vpc"}),
+    Case("aws_instance", "usage_reserved_windows", {
+        "instance_type": "m5.large", "root_block_device": [gp3(30)]},
+         usage={"purchase_option": "reserved_3y_no_upfront", "os": "windows"}),
+    Case("aws_instance", "t3_unlimited_surplus", {
+        "instance_type": "t3.large", "credit_specification": [{"cpu_credits": "unlimited"}],
+        "root_block_device": [gp3(20)]}, usage={"surplus_vcpu_hours": "120"}),
+    Case("aws_instance", "t3_unlimited_no_usage", {
+        "instance_type": "t3.large", "credit_specification": [{"cpu_credits": "unlimited"}],
+        "root_block_device": [gp3(20)]}),
+    Case("aws_instance", "t3_default_credits", {
+        "instance_type": "t3.large", "root_block_device": [gp3(20)]}),
+    Case("aws_instance", "usage_overrides_spot_market", {
+        "instance_type": "g5.xlarge", "instance_market_options": [{"market_type": "spot"}],
+        "root_block_device": [gp3(30)]}, usage={"purchase_option": "reserved_1y"}),
+    Case("aws_eks_cluster", "standard_support", {
+        "name": "ml", "version": "1.31", "upgrade_policy": [{"support_type": "STANDARD"}]}),
+    Case("aws_eks_cluster", "extended_default_no_usage", {"name": "ml", "version": "1.27"}),
+    Case("aws_eks_cluster", "extended_hours", {
+        "name": "ml", "version": "1.27", "upgrade_policy": [{"support_type": "EXTENDED"}]},
+         usage={"extended_support_hours": "300"}),
+    Case("aws_eks_fargate_profile", "no_usage", {"fargate_profile_name": "batch"}),
+    Case("aws_eks_fargate_profile", "with_usage", {"fargate_profile_name": "batch"},
+         usage={"vcpu_hours": "2920", "gb_hours": "5840"}),
+    Case("aws_ecs_service", "fargate_tasks", {"launch_type": "FARGATE", "desired_count": 3},
+         related=(Rel("aws_ecs_task_definition", "task_definition", {
+             "family": "api", "cpu": "1024", "memory": "4096",
+             "requires_compatibilities": ["FARGATE"]}),)),
+    Case("aws_ecs_service", "fargate_spot_arm", {
+        "desired_count": 2, "capacity_provider_strategy": [
+            {"capacity_provider": "FARGATE_SPOT", "weight": 1}]},
+         related=(Rel("aws_ecs_task_definition", "task_definition", {
+             "family": "worker", "cpu": "512", "memory": "1024",
+             "runtime_platform": [{"cpu_architecture": "ARM64",
+                                   "operating_system_family": "LINUX"}]}),)),
+    Case("aws_ecs_service", "ec2_launch_type", {"launch_type": "EC2", "desired_count": 4}),
+    Case("aws_ecs_service", "task_definition_not_in_change", {
+        "launch_type": "FARGATE", "desired_count": 1}),
+    Case("aws_lb", "application_no_usage", {"load_balancer_type": "application"}),
+    Case("aws_lb", "network_with_lcus", {"load_balancer_type": "network"},
+         usage={"capacity_units": "2.5"}),
+    Case("aws_alb", "default_type", {"name": "web"}),
+    Case("aws_ecr_repository", "with_storage", {"name": "models"}, usage={"storage_gb": "250"}),
+    Case("aws_ecr_repository", "no_usage", {"name": "models"}),
+    Case("aws_cloudwatch_log_group", "standard_with_usage", {"name": "/ml/train"},
+         usage={"monthly_ingestion_gb": "120", "storage_gb": "900"}),
+    Case("aws_cloudwatch_log_group", "infrequent_access", {
+        "name": "/ml/archive", "log_group_class": "INFREQUENT_ACCESS"}),
     Case("costwarden_data_transfer", "all_directions", {
         "region": "us-east-1", "internet_egress_gb": 1000, "inter_az_gb": 300,
         "inter_region_gb": {"us-west-2": 200, "eu-west-1": 50}}),
@@ -274,7 +321,8 @@ def run_case(kit: Any, case: Case) -> dict[str, Any]:
         spec = model.extract(build_view(kit, case))
     except UnknownAttribute as exc:
         return {"unknown": {"path": kit.plain(exc.path), "message": str(exc)}}
-    usage = {k: Decimal(v) for k, v in case.usage.items()}
+    words = {f.name for f in model.usage_fields if f.choices}
+    usage = {k: v if k in words else Decimal(v) for k, v in case.usage.items()}
     components = model.components(spec, usage)
     for c in components:
         assert c.quantity is None or isinstance(c.quantity, Decimal)

@@ -52,7 +52,7 @@ def test_lookup_is_exact() -> None:
     (ec2_key("p9.48xlarge"), "p9.48xlarge: no such instance type in the catalog"),
     (ec2_key("p5.48xlarge", "eu-west-1"),
      "p5.48xlarge: no on-demand price in eu-west-1; the catalog has on-demand in us-east-1, "
-     "us-west-2; spot in us-east-1, us-west-2; reserved-3y in us-east-1"),
+     "us-gov-west-1, us-west-2; spot in us-east-1, us-west-2; reserved-3y in us-east-1"),
     (ec2_key("p5.4xlarge", option="spot"), "p5.4xlarge: no spot price in us-east-1; "),
     (ec2_key("g5.xlarge", tenancy="dedicated"), "tenancy=dedicated"),
     (PriceKey.of("aws", "s3", "storage", "us-west-2", storage_class="STANDARD"),
@@ -99,7 +99,8 @@ def test_info_and_staleness() -> None:
     assert catalog.staleness(date.fromisoformat(info.as_of), max_age_days=100000) == []
     stale = catalog.staleness(date(2026, 11, 25))
     ids = {s.source for s in stale}
-    assert {"K", "V2"} <= ids and "IC" not in ids  # IC (2026-08-21) is 96 days old
+    # K2601 (the 2026-01-19 Karpenter map) is stale; K (2026-07-20) and IC (2026-08-21) are not
+    assert {"K2601", "V2"} <= ids and not {"K", "IC"} & ids
     assert all(s.age_days > 180 for s in stale) and stale == sorted(stale, key=lambda s: s.as_of)
     assert "days old" in str(stale[0])
 

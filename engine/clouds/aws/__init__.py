@@ -40,9 +40,11 @@ DATA_TRANSFER_TYPE = "costwarden_data_transfer"
 
 @cache
 def models() -> tuple["CostModel", ...]:
-    from . import autoscaling, ebs, ec2, efs, eks, fsx, network, s3, sagemaker
+    from . import (autoscaling, containers, ebs, ec2, efs, eks, elb, fsx, logs, network, s3,
+                   sagemaker)
 
-    return tuple(m for module in (ec2, autoscaling, eks, sagemaker, ebs, s3, efs, fsx, network)
+    return tuple(m for module in (ec2, autoscaling, eks, containers, sagemaker, ebs, s3, efs, fsx,
+                                  network, elb, logs)
                  for m in module.MODELS)
 
 
@@ -62,7 +64,7 @@ CLOUD = Cloud(
     data_transfer_type=DATA_TRANSFER_TYPE,
     catalog_refresh="aws",
     catalog_services=frozenset({"ec2", "sagemaker", "ebs", "s3", "efs", "fsx_lustre", "vpc",
-                                "data_transfer"}),
+                                "data_transfer", "eks", "ecs", "elb", "ecr", "cloudwatch"}),
     instance_family=instance_family,
     configured_machines=READERS,
 )

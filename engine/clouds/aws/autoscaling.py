@@ -9,8 +9,9 @@ from typing import Callable, Mapping
 from ...costs.base import (CostComponent, CostModel, Launchable, SideView, UnknownAttribute,
                           UsageField)
 from ...costs.numbers import PERCENT
-from .common import (VolumeSpec, ceil_int, dec, ec2_machine, first_related, instance_key,
-                     machine_facts, soft, text, volume_components, with_notes)
+from .common import (OS_USAGE, PURCHASE_USAGE, VolumeSpec, bought, ceil_int, dec, ec2_machine,
+                     first_related, instance_key, machine_facts, soft, text, volume_components,
+                     with_notes)
 from .launch import LaunchSpec, pick_launch, read_launch_configuration, read_launch_template
 from .machines import alternatives
 
@@ -211,12 +212,15 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
     `count` is in capacity units of `weight` per instance (1 unless overrides are
     weighted); usage 'instances' is always instances.
     """
+    if usage.get(PURCHASE_USAGE.name) is not None:
+        distribution = None  # the usage file says how all of them are bought
+    purchase_option, os = bought(usage, purchase_option)
     averaged = usage.get(INSTANCES.name) is not None
     if averaged:
         count, count_why = Decimal(usage[INSTANCES.name]) * weight, None
     machine = ec2_machine(instance_type)
     if count is None:
-        key = instance_key(region, instance_type, tenancy, purchase_option)
+        key = instance_key(region, instance_type, tenancy, purchase_option, os)
         out = [CostComponent(f"instances ({instance_type})", key, "hour", "hour", None,
                              "unknown", count_why,
                              machine_facts(machine, region, purchase_option))]
@@ -235,7 +239,7 @@ def fleet_components(region: str | None, instance_type: str, tenancy: str,
                 f"{n} {p.replace('_', '-')} instance{'' if n == 1 else 's'}" for p, n in parts))
             count = sum((n for _, n in parts), Decimal(0))
         out = [CostComponent(f"instances ({instance_type}, {p.replace('_', '-')})",
-                             instance_key(region, instance_type, tenancy, p),
+                             instance_key(region, instance_type, tenancy, p, os),
                              "hour", "hour", n, facts=machine_facts(machine, region, p))
                for p, n in parts]
     out = [with_notes(c, notes) for c in out]
@@ -261,7 +265,8 @@ def group_launchable(view: SideView) -> Launchable:
 
 
 MODELS: tuple[CostModel, ...] = (
-    CostModel("aws_autoscaling_group", extract_group, group_components, (INSTANCES,),
+    CostModel("aws_autoscaling_group", extract_group, group_components,
+              (INSTANCES, PURCHASE_USAGE, OS_USAGE),
               note="carries aws_launch_template and aws_launch_configuration",
               launchable=group_launchable),
 )

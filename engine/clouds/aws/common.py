@@ -13,7 +13,7 @@ from typing import Any, Literal, Mapping, Sequence
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import (ComponentFacts, CostComponent, Machine, SideView, UnknownAttribute,
-                          _path_str, soft)
+                          UsageField, _path_str, soft)
 from ..hardware import purchase_option  # noqa: F401  (for the models)
 from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
 from .machines import ec2_machine, sagemaker_machine  # noqa: F401  (for the models)
@@ -137,10 +137,32 @@ def volume_components(vol: VolumeSpec, region: str | None, count: Decimal | None
 
 
 def instance_key(region: str | None, instance_type: str, tenancy: str = "shared",
-                 purchase_option: str = "on_demand") -> PriceKey:
-    # Linux is assumed: the catalog holds Linux prices only (the AMI is not in the plan).
+                 purchase_option: str = "on_demand", os: str = "linux") -> PriceKey:
+    # Linux unless usage says otherwise: the AMI's operating system is not in the plan.
     return PriceKey.of("aws", "ec2", "instance", region, purchase_option,
-                       instance_type=instance_type, tenancy=tenancy, os="linux")
+                       instance_type=instance_type, tenancy=tenancy, os=os)
+
+
+# Usage that says how an instance is bought and what it runs (the plan cannot say).
+# reserved_*_no_upfront are the catalog's reserved_* terms (standard, no upfront).
+PURCHASE_USAGE = UsageField(
+    "purchase_option", "how the instances are bought: on_demand, spot, reserved_1y or "
+    "reserved_3y (standard, no upfront; also spelled reserved_1y_no_upfront, "
+    "reserved_3y_no_upfront)",
+    choices=("on_demand", "spot", "reserved_1y", "reserved_3y", "reserved_1y_no_upfront",
+             "reserved_3y_no_upfront"))
+OS_USAGE = UsageField("os", "operating system of the AMI: linux (default) or windows",
+                      choices=("linux", "windows"))
+_PURCHASE_ALIASES = {"reserved_1y_no_upfront": "reserved_1y",
+                     "reserved_3y_no_upfront": "reserved_3y"}
+
+
+def bought(usage: Mapping[str, Any], configured: str) -> tuple[str, str]:
+    """(purchase option, os) of an instance: the usage file's, else the configuration's."""
+    option = usage.get(PURCHASE_USAGE.name)
+    option = _PURCHASE_ALIASES.get(option, option) if isinstance(option, str) else configured
+    os = usage.get(OS_USAGE.name)
+    return option, os if isinstance(os, str) else "linux"
 
 
 def machine_facts(machine: Machine, region: str | None,

@@ -6,13 +6,20 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping
 
-from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute
-from .common import (VolumeSpec, ec2_machine, instance_key, machine_facts, purchase_option,
-                     read_tenancy, soft, volume_components, with_notes)
+from pricing_catalog.keys import PriceKey
+
+from ...costs.base import (CostComponent, CostModel, Launchable, SideView, UnknownAttribute,
+                          UsageField)
+from .common import (OS_USAGE, PURCHASE_USAGE, VolumeSpec, bought, ec2_machine, instance_key,
+                     machine_facts, purchase_option, read_tenancy, soft, usage_component,
+                     volume_components, with_notes)
 from .launch import launch_template_of, read_instance_volumes
 from .network import public_ipv4
 
 PURCHASE_LABEL = {"on_demand": "on-demand", "spot": "spot"}
+BURSTABLE = frozenset({"t2", "t3", "t3a", "t4g"})
+SURPLUS_CREDITS = UsageField("surplus_vcpu_hours", "vCPU-hours per month a burstable instance "
+                                                   "in unlimited mode runs above its baseline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,8 @@ class InstanceSpec:
     volumes: tuple[VolumeSpec, ...]
     notes: tuple[str, ...] = ()
     public_ipv4: bool = False  # associate_public_ip_address set true
+    cpu_credits: str | None = None  # burstable types: "unlimited" or "standard"
+    explicit_unlimited: bool = False  # credit_specification says unlimited
 
 
 def extract_instance(view: SideView) -> InstanceSpec:
@@ -61,7 +70,20 @@ def extract_instance(view: SideView) -> InstanceSpec:
     # Unset (known after apply) leaves it to the subnet's map_public_ip_on_launch: not priced.
     public, _ = soft(view.get, "associate_public_ip_address")
     return InstanceSpec(view.region, str(itype), tenancy, purchase, volumes, tuple(notes),
-                        public is True)
+                        public is True, *cpu_credits(view, str(itype)))
+
+
+def cpu_credits(view: SideView, instance_type: str) -> tuple[str | None, bool]:
+    """The credit option of a burstable type (None: not burstable) and whether the
+    configuration names it; the provider's default is unlimited for t3, t3a and t4g
+    and standard for t2."""
+    family = instance_type.split(".", 1)[0]
+    if family not in BURSTABLE:
+        return None, False
+    given, _ = soft(view.get, "credit_specification", 0, "cpu_credits")
+    if isinstance(given, str) and given:
+        return given.lower(), given.lower() == "unlimited"
+    return ("standard" if family == "t2" else "unlimited"), False
 
 
 def extract_spot_request(view: SideView) -> InstanceSpec:
@@ -73,13 +95,23 @@ def extract_spot_request(view: SideView) -> InstanceSpec:
 
 
 def instance_components(spec: InstanceSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    label = PURCHASE_LABEL.get(spec.purchase_option, spec.purchase_option)
+    option, os = bought(usage, spec.purchase_option)
+    label = PURCHASE_LABEL.get(option, option.replace("_", "-"))
+    if os != "linux":
+        label += f", {os}"
     compute = CostComponent(
         f"instance ({spec.instance_type}, {label})",
-        instance_key(spec.region, spec.instance_type, spec.tenancy, spec.purchase_option),
+        instance_key(spec.region, spec.instance_type, spec.tenancy, option, os),
         "hour", "hour", Decimal(1),
-        facts=machine_facts(ec2_machine(spec.instance_type), spec.region, spec.purchase_option))
+        facts=machine_facts(ec2_machine(spec.instance_type), spec.region, option))
     out = [with_notes(compute, spec.notes)]
+    if spec.cpu_credits == "unlimited" and (usage.get(SURPLUS_CREDITS.name) is not None
+                                            or spec.explicit_unlimited):
+        family = spec.instance_type.split(".", 1)[0]
+        out.append(usage_component(
+            "surplus CPU credits (unlimited)",
+            PriceKey.of("aws", "ec2", "cpu_credits", spec.region, family=family, os=os),
+            "vCPU-hour", usage, SURPLUS_CREDITS.name))
     if spec.public_ipv4:
         out.append(public_ipv4(spec.region))
     for vol in spec.volumes:
@@ -109,6 +141,7 @@ def spot_request_launchable(view: SideView) -> Launchable:
 
 MODELS: tuple[CostModel, ...] = (
     CostModel("aws_instance", extract_instance, instance_components,
+              (PURCHASE_USAGE, OS_USAGE, SURPLUS_CREDITS),
               note="instance hours plus root and EBS block device storage",
               launchable=instance_launchable),
     CostModel("aws_spot_instance_request", extract_spot_request, instance_components,

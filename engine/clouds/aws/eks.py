@@ -9,7 +9,8 @@ from typing import Mapping
 from ...costs.base import CostComponent, CostModel, Launchable, SideView, UnknownAttribute
 from .autoscaling import INSTANCES, fleet_components, read_count
 from ...costs.numbers import SIZE_GB
-from .common import VolumeSpec, ec2_machine, purchase_option, soft, text, unknown_volume
+from .common import (OS_USAGE, PURCHASE_USAGE, VolumeSpec, ec2_machine, purchase_option, soft,
+                     text, unknown_volume)
 from .launch import launch_template_of
 from .machines import alternatives
 
@@ -136,7 +137,8 @@ def node_group_launchable(view: SideView) -> Launchable:
 
 
 MODELS: tuple[CostModel, ...] = (
-    CostModel("aws_eks_node_group", extract_node_group, node_group_components, (INSTANCES,),
+    CostModel("aws_eks_node_group", extract_node_group, node_group_components,
+              (INSTANCES, PURCHASE_USAGE, OS_USAGE),
               note="nodes × first instance type; the EKS control plane is aws_eks_cluster",
               launchable=node_group_launchable),
 )

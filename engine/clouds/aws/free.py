@@ -6,7 +6,8 @@ bucket). Types with a price of their own stay out even when it is small:
 aws_kms_key ($/month), aws_eip (public IPv4 hourly), aws_cloudwatch_log_group
 (ingestion and storage), aws_vpc_endpoint (interface endpoints are hourly; only
 the type attribute tells a gateway endpoint apart), aws_eks_cluster (control
-plane hourly), aws_route53_zone, aws_ecr_repository (storage),
+plane hourly), aws_eks_fargate_profile (pod hours), aws_route53_zone,
+aws_ecr_repository (storage),
 aws_batch_compute_environment (launches instances), aws_s3_object (storage).
 Launch templates and configurations are carried by their groups (`CARRIED_BY`).
 """
@@ -113,7 +114,6 @@ FREE_TYPES: frozenset[str] = frozenset({
     "aws_eks_access_entry",
     "aws_eks_access_policy_association",
     "aws_eks_addon",
-    "aws_eks_fargate_profile",
     "aws_eks_identity_provider_config",
     "aws_eks_pod_identity_association",
     # SageMaker definitions (hosting, training and notebooks are billed)

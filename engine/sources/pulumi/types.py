@@ -66,6 +66,8 @@ aws_fsx_windows_file_system=fsx/windowsFileSystem
 aws_nat_gateway=ec2/natGateway aws_eip=ec2/eip aws_vpc_endpoint=ec2/vpcEndpoint
 aws_lb=lb/loadBalancer aws_alb=alb/loadBalancer aws_elb=elb/loadBalancer
 aws_ecs_cluster=ecs/cluster aws_transit_gateway=ec2transitgateway/transitGateway
+aws_ecs_service=ecs/service aws_ecr_repository=ecr/repository
+aws_cloudwatch_log_group=cloudwatch/logGroup
 aws_iam_access_key=iam/accessKey aws_iam_account_alias=iam/accountAlias
 aws_iam_account_password_policy=iam/accountPasswordPolicy aws_iam_group=iam/group
 aws_iam_group_membership=iam/groupMembership aws_iam_group_policy=iam/groupPolicy
