@@ -21,8 +21,10 @@ BUILDERS = {
     "azure": "pricing_catalog.builders.azure",
 }
 
-# Where the licensed sources live in a development checkout (never bundled).
-DEFAULT_SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "price-sources"
+# Where the licensed sources live in a development checkout (never bundled): the
+# `shared/` folder beside the repository.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+DEFAULT_SOURCES = SHARED / "reference" / "price-sources"
 
 
 def main(argv: Sequence[str]) -> int:

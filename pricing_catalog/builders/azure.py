@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..datafile import DATA_SCHEMA, PACKAGE_DIR, format_data_file, validate
+from . import SHARED
 from ..errors import CatalogError
 
 PROVIDER = "azurerm"
 FACTS_REGION = "eastus"  # pricing-facts §5 is "Microsoft Azure (eastus)"
-DEFAULT_FACTS = PACKAGE_DIR.parents[1].parent / "shared" / "reference" / "pricing-facts.md"
-DEFAULT_INFRACOST = (PACKAGE_DIR.parents[1].parent / "shared" / "corpus" / "public" / "infracost"
+DEFAULT_FACTS = SHARED / "reference" / "pricing-facts.md"
+DEFAULT_INFRACOST = (SHARED / "corpus" / "public" / "infracost"
                      / "internal" / "providers" / "terraform" / "azure" / "testdata")
 DEFAULT_OUT = PACKAGE_DIR / "data" / PROVIDER
 
