@@ -24,6 +24,9 @@ class TagConvention:
     # Where the provider block states default tags: (block, attribute) or (attribute,);
     # () when it has none.
     defaults: tuple[str, ...] = ("default_tags", "tags")
+    # Whether the cloud allows lowercase keys and values only (Google labels): tag
+    # policies then accept the lowercase form of their values and patterns.
+    lowercase: bool = False
 
     def __post_init__(self) -> None:
         if not self.fields:

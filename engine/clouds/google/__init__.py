@@ -45,9 +45,10 @@ CLOUD = Cloud(
     shared_types=frozenset({"google_container_cluster", "google_compute_router_nat",
                             "google_filestore_instance"}),
     provider_aliases={"google-beta": "google"},
-    # Labels: lowercase keys and values (policies accept that form, see tag_case).
-    tags=TagConvention(fields=("labels",), merged_field="effective_labels",
-                       defaults=("default_labels",)),
+    # Labels: lowercase keys and values only; tag policies accept that form.
+    # `resource_labels` on GKE clusters; node pools carry none of their own.
+    tags=TagConvention(fields=("labels", "resource_labels"), merged_field="effective_labels",
+                       defaults=("default_labels",), lowercase=True),
     catalog_refresh="gcp",
     regions=RegionConvention(fields=("region", "zone", "location"),
                              provider_fields=("region", "zone"), normalize=zone_to_region),

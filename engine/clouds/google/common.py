@@ -172,8 +172,9 @@ def machine_components(region: str | None, spec: MachineSpec, count: Decimal | N
     if tpu is not None:
         key = PriceKey.of("google", "tpu", "tpu", region, option, tpu_version=tpu.version)
         chips = None if count is None else count * tpu.chips
-        facts = ComponentFacts(machine=google_machine(spec.machine_type), purchase_option=option,
-                               region=region, accelerators=(tpu_accelerator(tpu.version),))
+        # The chips are the accelerators; a TPU machine type has no hardware row of its own.
+        facts = ComponentFacts(purchase_option=option, region=region,
+                               accelerators=(tpu_accelerator(tpu.version),))
         notes.append(f"{tpu.chips} TPU {tpu.version} chips per node, billed per chip-hour")
         out.append(_counted(f"{prefix}TPU {tpu.version} chips ({spec.machine_type}, {label})",
                             key, "chip-hour", chips, count_why, facts))

@@ -49,11 +49,10 @@ def read_node_config(view: SideView, *root: str | int) -> MachineSpec:
 
 def _zones(view: SideView, *root: str | int) -> tuple[int | None, str | None]:
     """Zones from `node_locations`, else from `location` (a zone: 1, a region: 3)."""
-    nodes, why = soft(view.get, *root, "node_locations")
+    nodes, _ = soft(view.get, *root, "node_locations")
     if isinstance(nodes, list) and nodes:
         return len(nodes), None
-    if why:
-        return None, "node_locations is known after apply"
+    # Unset (computed, so known after apply in a plan): the location's default zones.
     location, lwhy = soft(view.get, *root, "location")
     if isinstance(location, str) and location:
         return (1 if _ZONE.match(location) else REGION_ZONES), None

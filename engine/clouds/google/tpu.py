@@ -79,8 +79,7 @@ def tpu_components(spec: TpuSpec, usage: Mapping[str, Decimal]) -> tuple[CostCom
     reason = "; ".join(spec.notes) or None
     if spec.chips is None:
         return (CostComponent(name, key, "chip-hour", "hour", None, "unknown", reason),)
-    facts = ComponentFacts(machine=Machine("google", spec.accelerator_type, family=spec.version),
-                           purchase_option=spec.purchase_option, region=spec.region,
+    facts = ComponentFacts(purchase_option=spec.purchase_option, region=spec.region,
                            accelerators=(tpu_accelerator(spec.version or ""),))
     reason = "; ".join((f"{spec.chips} chips", *spec.notes))
     return (CostComponent(name, key, "chip-hour", "hour", Decimal(spec.chips), reason=reason,
