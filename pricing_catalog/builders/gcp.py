@@ -458,8 +458,8 @@ def network_records(doc: Mapping[str, Any], as_of: str) -> list[dict]:
 
 def data_file(service: str, sources: Mapping[str, Mapping[str, str]], records: Iterable[dict],
               unavailable: Iterable[dict] = ()) -> dict[str, Any]:
-    rows = sorted(records, key=lambda r: (r["product"], r["region"] or "",
-                                          sorted(r["attributes"].items()), r["purchase_option"]))
+    rows = sorted(records, key=lambda r: (r["product"], r["region"] or "", r["purchase_option"],
+                                          sorted(r["attributes"].items())))
     doc: dict[str, Any] = {"schema_version": 1, "provider": PROVIDER, "service": service,
                            "currency": "USD", "sources": dict(sorted(sources.items())),
                            "records": rows}
