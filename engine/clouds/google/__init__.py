@@ -30,9 +30,9 @@ def zone_to_region(zone: str) -> str:
 
 @cache
 def models() -> tuple["CostModel", ...]:
-    from . import compute, gke, network, notebooks, storage, tpu
+    from . import compute, gke, network, notebooks, storage, tpu, vertex
 
-    return tuple(m for module in (compute, gke, tpu, notebooks, storage, network)
+    return tuple(m for module in (compute, gke, tpu, notebooks, vertex, storage, network)
                  for m in module.MODELS)
 
 
@@ -54,7 +54,7 @@ CLOUD = Cloud(
                              provider_fields=("region", "zone"), normalize=zone_to_region),
     id_attributes=("id", "name", "self_link"),
     purchase_options=("on_demand", "spot", "committed_1y", "committed_3y"),
-    catalog_services=frozenset({"compute", "tpu", "gke", "storage", "network"}),
+    catalog_services=frozenset({"compute", "tpu", "gke", "storage", "network", "vertex"}),
     instance_family=instance_family,
     configured_machines=READERS,
 )

@@ -1,7 +1,7 @@
 """How Google Cloud names machines and accelerators: machine families, GPUs attached
 with `guest_accelerator`, TPU accelerator types and TPU machine types, and the
 machines types without a cost model of their own name (instance templates, priced on
-the groups that use them; Vertex AI resources that carry a machine spec).
+the groups that use them).
 
 Light on purpose: the bundle imports it without loading any cost model.
 """
@@ -147,21 +147,7 @@ def _template(view: SideView) -> Launchable:
                       purchase_options=("spot" if _spot(view) else "on_demand",))
 
 
-def _machine_spec(*path: str | int) -> MachineReader:
-    """Vertex AI resources: `...machine_spec.machine_type` (dedicated resources)."""
-    def read(view: SideView) -> Launchable:
-        mtype, why = soft(view.get, *path, "machine_type")
-        if not isinstance(mtype, str) or not mtype:
-            return Launchable(unknown=why is not None)
-        return Launchable((google_machine(mtype),), purchase_options=("on_demand",))
-    return read
-
-
 READERS: dict[str, MachineReader] = {
     "google_compute_instance_template": _template,
     "google_compute_region_instance_template": _template,
-    "google_vertex_ai_deployment_resource_pool": _machine_spec(
-        "dedicated_resources", 0, "machine_spec", 0),
-    "google_vertex_ai_index_endpoint_deployed_index": _machine_spec(
-        "dedicated_resources", 0, "machine_spec", 0),
 }

@@ -176,6 +176,22 @@ CASES: tuple[Case, ...] = (
                        "accelerator_configs": [{"type": "NVIDIA_TESLA_T4", "core_count": 1}],
                        "boot_disk": [{"disk_size_gb": 150, "disk_type": "PD_BALANCED"}],
                        "data_disks": [{"disk_size_gb": 500, "disk_type": "PD_SSD"}]}]}),
+    Case("google_vertex_ai_deployment_resource_pool", "a100_pool_unpriced_gpus_counted", {
+        "name": "pool", "region": "us-central1",
+        "dedicated_resources": [{"machine_spec": [{"machine_type": "a2-highgpu-2g",
+                                                   "accelerator_type": "NVIDIA_TESLA_A100",
+                                                   "accelerator_count": 2}],
+                                 "min_replica_count": 1, "max_replica_count": 4}]}),
+    Case("google_vertex_ai_deployment_resource_pool", "n1_with_t4", {
+        "name": "pool", "region": "us-central1",
+        "dedicated_resources": [{"machine_spec": [{"machine_type": "n1-standard-8",
+                                                   "accelerator_type": "NVIDIA_TESLA_T4",
+                                                   "accelerator_count": 1}],
+                                 "min_replica_count": 2}]}),
+    Case("google_vertex_ai_index_endpoint_deployed_index", "cpu_index", {
+        "deployed_index_id": "idx", "region": "us-central1",
+        "dedicated_resources": [{"machine_spec": [{"machine_type": "n1-standard-16"}],
+                                 "min_replica_count": 2, "max_replica_count": 2}]}),
     Case("google_notebooks_instance", "a100_notebook", {
         "name": "nb", "location": "us-central1-a", "machine_type": "a2-highgpu-1g",
         "accelerator_config": [{"type": "NVIDIA_TESLA_A100", "core_count": 1}],
