@@ -296,6 +296,31 @@ def tpu_facts(text: str, file: str) -> list[TpuFact]:
     return out
 
 
+# Infracost's Autopilot lines for us-central1: (line name, product, unit per month).
+AUTOPILOT_LINES = (("Autopilot vCPU", "autopilot_vcpu", "vCPU"),
+                   ("Autopilot memory", "autopilot_memory", "GB"),
+                   ("Autopilot ephemeral storage", "autopilot_ephemeral_storage", "GB"))
+
+
+def autopilot_prices(path: Path) -> tuple[Decimal, list[tuple[str, Decimal, str, str]]]:
+    """The Autopilot fee per hour (`Autopilot  730 hours  $73.00`) and the pod resource
+    prices per unit-month (`Autopilot vCPU ... depends on usage: $32.49 per vCPU`)."""
+    text = path.read_text(encoding="utf-8")
+    fee = re.search(r"Autopilot\s+([\d,]+)\s+hours\s+\$([\d,.]+)", text)
+    if not fee:
+        raise BuildError(str(path), "no 'Autopilot ... hours' line")
+    out = []
+    for name, product, unit in AUTOPILOT_LINES:
+        m = re.search(re.escape(name) + r"\s+Monthly cost depends on usage: \$([\d,.]+) per "
+                      + unit + r"\b", text)
+        if not m:
+            raise BuildError(str(path), f"no {name!r} per-{unit} line")
+        out.append((product, Decimal(m.group(1).replace(",", "")), f"{unit}-month",
+                    " ".join(m.group(0).split())))
+    hours, cost = (Decimal(g.replace(",", "")) for g in fee.groups())
+    return (cost / hours).normalize(), out
+
+
 def gke_fee(path: Path) -> tuple[Decimal, str]:
     """The cluster management fee per hour from Infracost's golden table
     (`Cluster management fee   730  hours   $73.00`), and the line it came from."""
@@ -519,12 +544,14 @@ def build(sources_dir: Path, facts_file: Path, infracost_golden: Path,
     ic = registry["IC"]
     fee, line = gke_fee(infracost_golden)
     ic_entry = dict(ic.entry(), note=f"GKE fee from container_cluster_test.golden: '{line}'")
+    autopilot_fee, pods = autopilot_prices(infracost_golden)
     gke = data_file("gke", {"IC": ic_entry}, [
         record("cluster", None, {"mode": "standard"}, "on_demand", "hour", fee, "IC", ic.as_of,
-               "cluster management fee, the same in every region")],
-        [{"product": "cluster", "attributes": {"mode": "autopilot"},
-          "reason": "Autopilot bills the pods' requested vCPU, memory and GPUs, which a plan "
-                    "does not state; no sourced Autopilot price"}])
+               "cluster management fee, the same in every region"),
+        record("cluster", None, {"mode": "autopilot"}, "on_demand", "hour", autopilot_fee, "IC",
+               ic.as_of, "cluster management fee, the same in every region"),
+        *(record(product, "us-central1", {}, "on_demand", unit, price, "IC", ic.as_of,
+                 f"Infracost's us-central1 figure: '{line}'") for product, price, unit, line in pods)])
     return {
         "instances.json": {"schema_version": 1, "provider": PROVIDER, "service": "instances",
                            "sources": {"CY": cy}, "instances": hardware},

@@ -198,13 +198,24 @@ def extract_cluster(view: SideView) -> ClusterSpec:
 def cluster_components(spec: ClusterSpec, usage: Mapping[str, Decimal]
                        ) -> tuple[CostComponent, ...]:
     mode = "autopilot" if spec.autopilot else "standard"
+    pods: list[CostComponent] = []
+    if spec.autopilot:
+        for field, product, unit in AUTOPILOT_USAGE:
+            key = PriceKey.of("google", "gke", product, spec.region)
+            value = usage.get(field.name)
+            pods.append(CostComponent(
+                f"Autopilot pods: {field.description}", key, unit, "month", None, "usage",
+                f"Autopilot bills what the pods request, which the plan does not say; set "
+                f"usage '{field.name}'") if value is None else
+                CostComponent(f"Autopilot pods: {field.description}", key, unit, "month",
+                              Decimal(value)))
     fee = CostComponent(f"cluster management fee ({mode})",
                         PriceKey.of("google", "gke", "cluster", None, mode=mode), "hour", "hour",
                         Decimal(1), scope="global",
                         reason=None if spec.autopilot else
                         "the free-tier credit (one zonal or Autopilot cluster per billing "
                         "account) is not applied")
-    out = [fee]
+    out = [fee, *pods]
     for pool in spec.pools:
         # Usage `nodes` is the default pool's; inline pools keep their configured counts.
         pool_usage = usage if pool.label == "default pool" else {}
@@ -230,11 +241,22 @@ def cluster_launchable(view: SideView) -> Launchable:
     return Launchable(tuple(machines), purchase_options=tuple(dict.fromkeys(options)))
 
 
+# Autopilot bills the resources its pods request: usage field, catalog product, unit.
+AUTOPILOT_USAGE = (
+    (UsageField("autopilot_vcpu_count", "vCPUs requested (monthly average)"),
+     "autopilot_vcpu", "vCPU-month"),
+    (UsageField("autopilot_memory_gb", "GB of memory requested (monthly average)"),
+     "autopilot_memory", "GB-month"),
+    (UsageField("autopilot_ephemeral_storage_gb", "GB of ephemeral storage requested"),
+     "autopilot_ephemeral_storage", "GB-month"),
+)
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("google_container_cluster", extract_cluster, cluster_components, (UsageField(
-        "nodes", "average number of running nodes of the default pool in all zones"),),
+        "nodes", "average number of running nodes of the default pool in all zones"),
+        *(field for field, _, _ in AUTOPILOT_USAGE)),
               note="management fee, the default node pool (unless removed) and inline pools; "
-                   "Autopilot is not priced",
+                   "Autopilot pods from usage",
               launchable=cluster_launchable),
     CostModel("google_container_node_pool", extract_node_pool, node_pool_components, (NODES,),
               note="nodes per zone x zones; autoscaling priced at its minimum",

@@ -70,6 +70,21 @@ def test_tpu_rows_by_region_and_option() -> None:
     assert facts["v4"].unavailable and "data error" in facts["v4"].unavailable[0][1]
 
 
+def test_autopilot_prices_from_the_golden_lines(tmp_path: Path) -> None:
+    golden = tmp_path / "x.golden"
+    golden.write_text(
+        " ├─ Autopilot        730  hours       $73.00 \n"
+        " ├─ Autopilot vCPU     Monthly cost depends on usage: $32.49 per vCPU \n"
+        " ├─ Autopilot memory   Monthly cost depends on usage: $3.59 per GB \n"
+        " └─ Autopilot ephemeral storage  Monthly cost depends on usage: $0.040004 per GB\n")
+    fee, pods = gcp.autopilot_prices(golden)
+    assert fee == Decimal("0.1")
+    assert [(p, price, unit) for p, price, unit, _ in pods] == [
+        ("autopilot_vcpu", Decimal("32.49"), "vCPU-month"),
+        ("autopilot_memory", Decimal("3.59"), "GB-month"),
+        ("autopilot_ephemeral_storage", Decimal("0.040004"), "GB-month")]
+
+
 def test_gke_fee_from_the_golden_line(tmp_path: Path) -> None:
     golden = tmp_path / "x.golden"
     golden.write_text(" ├─ Cluster management fee        730  hours       $73.00 \n")

@@ -56,7 +56,9 @@ def _money(value: Decimal | None) -> str | None:
 
 # Infracost usage keys -> ours (its files are version 0.1, `resource_usage`).
 USAGE_KEYS = {"monthly_hrs": "hours_per_month", "monthly_hours": "hours_per_month",
-              "nodes": "nodes"}
+              "nodes": "nodes", "autopilot_vcpu_count": "autopilot_vcpu_count",
+              "autopilot_memory_gb": "autopilot_memory_gb",
+              "autopilot_ephemeral_storage_gb": "autopilot_ephemeral_storage_gb"}
 
 
 def _usage(path: Path, tmp: Path) -> Path | None:

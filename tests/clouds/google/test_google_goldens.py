@@ -121,8 +121,9 @@ CASES: tuple[Case, ...] = (
                                                        "max_node_count": 4}],
                        "node_config": [{"machine_type": "g2-standard-8", "spot": True,
                                         "guest_accelerator": gpu("nvidia-l4", 1)}]}]}),
-    Case("google_container_cluster", "autopilot_is_not_priced", {
-        "name": "ap", "location": "us-central1", "enable_autopilot": True}),
+    Case("google_container_cluster", "autopilot_fee_and_pods_from_usage", {
+        "name": "ap", "location": "us-central1", "enable_autopilot": True},
+        usage={"autopilot_vcpu_count": "10", "autopilot_memory_gb": "50"}),
     Case("google_container_node_pool", "h100_pool_regional_cluster", {
         "name": "h100", "node_count": 1,
         "node_config": [{"machine_type": "a3-highgpu-8g", "disk_size_gb": 200,
