@@ -54,7 +54,7 @@ CLOUD = Cloud(
                              provider_fields=("region", "zone"), normalize=zone_to_region),
     id_attributes=("id", "name", "self_link"),
     purchase_options=("on_demand", "spot", "committed_1y", "committed_3y"),
-    catalog_services=frozenset({"compute", "tpu", "gke", "storage", "network", "vertex"}),
+    catalog_services=frozenset({"compute", "tpu", "gke", "storage", "network"}),
     instance_family=instance_family,
     configured_machines=READERS,
 )

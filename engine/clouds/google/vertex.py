@@ -62,7 +62,8 @@ def vertex_components(spec: VertexSpec, usage: Mapping[str, Decimal]
     gpus = f" with {spec.accelerator_count} x {spec.accelerator}" if spec.accelerator else ""
     return (CostComponent(
         f"prediction nodes ({spec.machine_type}{gpus})",
-        PriceKey.of("google", "vertex", "node", spec.region, instance_type=spec.machine_type),
+        PriceKey.of("google", "compute", "vertex_node", spec.region,
+                    instance_type=spec.machine_type),
         "hour", "hour", spec.replicas, reason=f"{scale} replicas; {NO_PRICE}", facts=facts),)
 
 
