@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pricing_catalog import load_catalog
-from pricing_catalog.builders import DEFAULT_SOURCES, gcp
+from pricing_catalog.builders import DEFAULT_SOURCES, facts, gcp
 from pricing_catalog.datafile import format_data_file
 from pricing_catalog.keys import PriceKey
 from support import IN_CI, REPO
@@ -40,14 +40,14 @@ Compiled 2026-11-25 from public sources.
 
 
 def test_source_registry_dates_and_notes() -> None:
-    sources = gcp.fact_sources(FACTS, "facts.md", "2026-11-25")
+    sources = facts.fact_sources(FACTS, "facts.md", "2026-11-25")
     assert sources["GH"].as_of == "2024-12-23" and sources["GH"].licence == "MPL-2.0"
     # An undated source is dated by the facts' compilation, and says so.
     assert sources["KA"].as_of == "2026-11-25" and "undated" in (sources["KA"].note or "")
 
 
 def test_gpu_rows_keep_only_licensed_attached_prices() -> None:
-    billed, bundled = gcp.gpu_facts(FACTS, "facts.md")
+    billed, bundled = facts.gpu_facts(FACTS, "facts.md")
     assert [(g.gpu_type, g.on_demand, g.spot) for g in billed] == [
         ("nvidia-tesla-t4", Decimal("0.35"), Decimal("0.11"))]
     assert billed[0].spot_note == "legacy preemptible price"
@@ -56,18 +56,18 @@ def test_gpu_rows_keep_only_licensed_attached_prices() -> None:
 
 
 def test_tpu_rows_by_region_and_option() -> None:
-    facts = {t.version: t for t in gcp.tpu_facts(FACTS, "facts.md")}
-    v5e = {(r, o): p for r, o, p in facts["v5e"].prices}
+    rows = {t.version: t for t in facts.tpu_facts(FACTS, "facts.md")}
+    v5e = {(r, o): p for r, o, p in rows["v5e"].prices}
     assert v5e[("us-central1", "on_demand")] == Decimal("1.20")
     assert v5e[("us-south1", "on_demand")] == Decimal("1.416")  # the override region
     assert ("us-south1", "committed_1y") not in v5e  # commitments for the listed regions
     assert v5e[("us-west4", "spot")] == Decimal("0.51")
-    v5p = {(r, o): p for r, o, p in facts["v5p"].prices}
+    v5p = {(r, o): p for r, o, p in rows["v5p"].prices}
     assert ("us-central1", "on_demand") not in v5p  # "(not us-central1)"
     assert v5p[("us-east1", "spot")] == Decimal("2.10")
     # A spot figure its source calls a data error is not recorded; the reason is.
-    assert not [p for p in facts["v4"].prices if p[1] == "spot"]
-    assert facts["v4"].unavailable and "data error" in facts["v4"].unavailable[0][1]
+    assert not [p for p in rows["v4"].prices if p[1] == "spot"]
+    assert rows["v4"].unavailable and "data error" in rows["v4"].unavailable[0][1]
 
 
 def test_autopilot_prices_from_the_golden_lines(tmp_path: Path) -> None:
