@@ -15,7 +15,8 @@ from typing import Mapping
 # Every purchase option the catalog knows: the one list. Each cloud bundle names the
 # ones it prices (engine.clouds, Cloud.purchase_options); the JSON schemas' enums are
 # checked against it by tests/costs/test_cloud_catalog.py.
-PURCHASE_OPTIONS = ("on_demand", "spot", "reserved_1y", "reserved_3y", "low_priority")
+PURCHASE_OPTIONS = ("on_demand", "spot", "reserved_1y", "reserved_3y", "low_priority",
+                    "committed_1y", "committed_3y")
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,7 +153,7 @@ def test_hostile_default_and_transfer_values(tmp_path):
     ("aws_ebs_volume.feature_cache: {storage_gb: 100}",
      "$.resources.aws_ebs_volume.feature_cache.storage_gb: 'storage_gb' is not a usage key "
      "of aws_ebs_volume (it belongs to aws_cloudwatch_log_group, aws_ebs_snapshot, "
-     "aws_ecr_repository, aws_efs_file_system)"),
+     "aws_ecr_repository, aws_efs_file_system, google_storage_bucket)"),
     ("aws_eks_node_group.inference: {standard_storage_gb: 3}",
      "'standard_storage_gb' is not a usage key of aws_eks_node_group (it belongs to "
      "aws_s3_bucket); its keys: hours_per_month, instances, os, purchase_option, run_hours"),

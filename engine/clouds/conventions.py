@@ -26,6 +26,9 @@ class TagConvention:
     defaults: tuple[str, ...] = ("default_tags", "tags")
     # Tag names compare without case (Azure): policies find `Environment` as `environment`.
     case_insensitive: bool = False
+    # Whether the cloud allows lowercase keys and values only (Google labels): tag
+    # policies then accept the lowercase form of their values and patterns.
+    lowercase: bool = False
 
     def __post_init__(self) -> None:
         if not self.fields:

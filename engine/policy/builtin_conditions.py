@@ -120,6 +120,12 @@ def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
             allowed[key] = prepare("matches", ctx.value(raw, "patterns", key))
         except OperandError as exc:
             raise ctx.error(str(exc), "patterns", key) from None
+    # A cloud with lowercase-only labels (Google) writes `cc-1234` for `CC-1234`:
+    # the same values and patterns, compared without case.
+    lowered = {key: (prepare("matches", "(?i)" + e.pattern) if hasattr(e, "fullmatch")
+                     else prepare("in", [v.lower() if isinstance(v, str) else v
+                                         for v in e.values]))
+               for key, e in allowed.items()}
 
     def check(s: Subject) -> Verdict:
         if not s.world.taggable(s.change.type, s.change.provider):
@@ -130,7 +136,8 @@ def _tags(params: Mapping[str, Any], ctx: CompileContext) -> Check:
         for key in required:
             if key not in tags:
                 (unknown if s.tag_unknown(which, key) else missing).append(key)
-        for key, expected in allowed.items():
+        rules = lowered if s.world.lowercase_tags(s.change.provider) else allowed
+        for key, expected in rules.items():
             value = tags.get(key)
             if value is None:
                 continue

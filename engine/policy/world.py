@@ -70,6 +70,12 @@ class World:
         return (read or generic_machines)(SideView(s.change, side, s.doc(side) or {},  # type: ignore[arg-type]
                                                    s.change.region))
 
+    def lowercase_tags(self, provider: str) -> bool:
+        """Whether `provider`'s cloud allows lowercase tag keys and values only."""
+        from ..clouds import tag_convention
+
+        return tag_convention(provider).lowercase
+
     def instance_family(self, provider: str, instance_type: str) -> str:
         """The family of a machine type by its cloud's rule (`Cloud.instance_family`)."""
         from ..clouds import cloud_of

@@ -21,7 +21,13 @@ MAX_PAGES = 20_000
 
 
 class RefreshError(CatalogError):
-    """A price API answered with something that cannot be turned into prices."""
+    """A price API answered with something that cannot be turned into prices.
+
+    `RefreshError(message)` (no file: the API is named in the message), or the
+    catalog's `(file, message)`."""
+
+    def __init__(self, *args: str | None, **kw: object) -> None:
+        super().__init__(*((None, *args) if len(args) == 1 else args), **kw)  # type: ignore[arg-type]
 
     def __init__(self, message: str) -> None:
         super().__init__(None, message)

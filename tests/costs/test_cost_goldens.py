@@ -343,7 +343,7 @@ def test_golden(model: str, kit: Any, golden: Any) -> None:
 
 
 # Types whose goldens live with their cloud's tests (tests/clouds/<cloud>/).
-OWN_GOLDENS = ("azurerm_", "costwarden_azure_")
+OWN_GOLDENS = ("azurerm_", "costwarden_azure_", "google_")  # tests/clouds/<cloud>
 
 
 def test_every_registered_model_has_cases() -> None:

@@ -16,6 +16,8 @@ from engine.costs.base import CostModel, SideView
 from engine.clouds import Cloud, cost_registry
 from engine.clouds.aws import CARRIED_BY
 from engine.clouds.aws.free import FREE_TYPES as FREE_AWS_TYPES
+from engine.clouds.google.free import CARRIED_BY as GOOGLE_CARRIED_BY
+from engine.clouds.google.free import FREE_TYPES as FREE_GOOGLE_TYPES
 from engine.clouds.utility import FREE_TYPES as FREE_UTILITY_TYPES
 from engine.clouds.azure.free import FREE_TYPES as FREE_AZURE_TYPES
 from engine.costs.registry import build_registry
@@ -237,11 +239,13 @@ def test_components_are_pure_and_specs_frozen(kit: Any) -> None:
 def test_builtin_registry_is_cached_and_explicit() -> None:
     registry = builtin_registry()
     assert registry is builtin_registry()
-    assert dict(registry.carried_by) == dict(CARRIED_BY)
-    for carried, carriers in CARRIED_BY.items():
+    carried_by = dict(CARRIED_BY) | dict(GOOGLE_CARRIED_BY)
+    assert dict(registry.carried_by) == carried_by
+    for carried, carriers in carried_by.items():
         assert registry.is_free(carried) and registry.get(carried) is None
         assert carriers and all(registry.get(carrier) is not None for carrier in carriers)
-    assert registry.free_types == FREE_AWS_TYPES | FREE_UTILITY_TYPES | FREE_AZURE_TYPES
+    assert registry.free_types == (FREE_AWS_TYPES | FREE_GOOGLE_TYPES | FREE_UTILITY_TYPES
+                                   | FREE_AZURE_TYPES)
     assert not set(registry.models) & FREE_AWS_TYPES
 
 

@@ -97,7 +97,8 @@ def parse_golden(text: str) -> list[GoldenResource]:
 
 
 # Clouds whose infracost folders are compared line by line in their own tests.
-OWN_COMPARISON = {"azure": "tests/clouds/azure/infracost_compare.py"}
+OWN_COMPARISON = {"azure": "tests/clouds/azure/infracost_compare.py",
+                  "google": "tests/clouds/google/INFRACOST_COMPARISON.md"}
 
 
 def _goldens(corpus: Path) -> list[Path]:
@@ -127,8 +128,7 @@ def _resource_rows(corpus: Path) -> tuple[list[str], int]:
             statuses[r.status] += 1
             if g.monthly is not None and r.status == "priced":
                 overlap += 1
-            # GCP/Azure: unsupported with a reason, never a $0 figure
-            assert r.change.provider in ("google", "azurerm"), g.address
+            # a cloud without its own comparison: unsupported with a reason, never $0
             assert r.status == "unsupported", (g.address, r.status)
             assert r.after is not None and r.after.hourly is None and r.after.reasons
         priced = sum(1 for g in expected if g.monthly is not None)
@@ -220,10 +220,10 @@ def test_infracost_comparison(corpus: Path, golden: Any, tmp_path: Path) -> None
         "## Resources both tools price",
         "",
         f"**{overlap}.** The infracost folders of the corpus hold only Google Cloud and "
-        "Azure resources. The Azure ones are compared line by line by "
-        f"`{OWN_COMPARISON['azure']}`; costwarden does not price the Google Cloud ones "
-        "yet, so it lists every one of them as `unsupported` with the reason below "
-        "(never as $0) and leaves them out of the totals.",
+        "Azure resources, and both are priced and compared line by line in their own "
+        f"files (`{OWN_COMPARISON['google']}`, `{OWN_COMPARISON['azure']}`); a folder of "
+        "any other cloud would be listed here, each resource `unsupported` with its "
+        "reason (never as $0) and out of the totals.",
         "",
         "| folder | resources | priced by infracost | infracost monthly | costwarden "
         "statuses | priced by both | costwarden reason (example) |",

@@ -137,7 +137,7 @@ def test_hcl_reader_resolves_aliases_and_zones(tmp_path: Path) -> None:
 
 def test_tag_only_read_covers_every_convention_attribute() -> None:
     assert TAG_ATTRIBUTES == reader_attributes() == frozenset(
-        {"tags", "tag", "labels", "region", "zone", "location"})
+        {"tags", "tag", "labels", "resource_labels", "region", "zone", "location"})
     assert {"marks", "place"} <= reader_attributes(CLOUDS)
 
 
