@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Mapping
 
+import orjson
+
 from .. import __version__
 from ..model import Estimate, Finding, Interval, PricedComponent, ResourceCost, SideCost, side_range
 from .summary import bounds, money, money_fields, quantity, stale_prices, totals
@@ -117,7 +119,7 @@ def finding_document(f: Finding) -> dict[str, Any]:
     return {
         "policy_id": f.policy_id, "level": f.level, "outcome": f.outcome,
         "blocking": f.blocking, "address": f.address, "group": f.group,
-        "message": f.message, "evidence": _jsonable(f.evidence),
+        "message": f.message, "evidence": jsonable(f.evidence),
         "waiver": dict(f.waiver) if f.waiver else None,
         "location": str(f.location) if f.location else None,
         "policy_file": f.policy_file,
@@ -132,12 +134,33 @@ def render(estimate: Estimate, findings: Iterable[Finding] | None = None) -> str
 
 
 def dumps(doc: Mapping[str, Any]) -> str:
-    """Deterministic JSON text of an output document.
+    """Deterministic JSON text of an output document: the bytes of
+    `json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`.
 
-    Compact on purpose: the C encoder only runs without `indent` (5x faster on
-    large plans); pipe through `python -m json.tool` to read it.
+    Compact on purpose; pipe through `python -m json.tool` to read it. orjson
+    writes it (10x the standard encoder on large plans); what orjson cannot write
+    as the standard encoder does (keys that are not strings, integers beyond
+    64 bits, lone surrogates, deep nesting) is written by the standard encoder.
+    orjson spells floats below 1e-4 and non-finite ones differently: values from
+    the input reach a document through `jsonable`, which marks those.
     """
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    try:
+        return orjson.dumps(doc, default=_exact_float, option=orjson.OPT_SORT_KEYS).decode() \
+            + "\n"
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) \
+            + "\n"
+
+
+class _ExactFloat(float):
+    """A float orjson would spell otherwise than `repr` (1e-05, NaN): the standard
+    encoder writes a float subclass as a float, orjson hands it to `_exact_float`."""
+
+
+def _exact_float(value: Any) -> Any:
+    if isinstance(value, _ExactFloat):
+        return orjson.Fragment(json.dumps(float(value)).encode())
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _side_money(side: SideCost | None, which: str) -> str | None:
@@ -152,16 +175,26 @@ def _reasons(r: ResourceCost) -> list[str]:
     return out
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """An input value (evidence, a diff document) as `dumps` writes it: Decimal as a
+    quantity string, an Interval as low/high money, sets sorted, floats marked."""
     from decimal import Decimal
 
+    if type(value) is float:
+        # orjson and repr agree on every finite float from 1e-4 up (and on zero)
+        if value != value or value in _INFINITIES or (value and abs(value) < 1e-4):
+            return _ExactFloat(value)
+        return value
     if isinstance(value, Decimal):
         return quantity(value)
     if isinstance(value, Interval):  # a money figure known only as a range
         return {"low": money(value.low), "high": money(value.high)}
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_jsonable(v) for v in value]
+        items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
     return value
+
+
+_INFINITIES = (float("inf"), float("-inf"))
