@@ -97,7 +97,11 @@ def _main(argv: Sequence[str] | None, formats: Any = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
-        parser = build_parser(first if first in COMMANDS else None, formats)
+        only = first if first in COMMANDS else None
+        if only is None and "--version" in args_list and "-h" not in args_list \
+                and "--help" not in args_list:
+            only = ""  # the version needs no command's parser (nor its imports)
+        parser = build_parser(only, formats)
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)
