@@ -22,7 +22,7 @@ CONTRACT_VERSION = "1"
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     t = totals(estimate)
     cs = estimate.changeset
-    shared: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    shared: dict[tuple[Any, ...], Any] = {}
     return {
         "version": CONTRACT_VERSION,
         "tool": {"name": "costwarden", "version": __version__},
@@ -52,13 +52,25 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
 
 
 def resource_document(r: ResourceCost,
-                      shared: dict[tuple[str, int], list[dict[str, Any]]] | None = None
-                      ) -> dict[str, Any]:
-    """One resource; `shared` reuses the component documents of identical side costs
-    (the estimate shares one SideCost between resources with the same spec)."""
+                      shared: dict[tuple[Any, ...], Any] | None = None) -> dict[str, Any]:
+    """One resource; `shared` reuses the figures and component documents of identical
+    side costs (the estimate shares one SideCost between resources with the same spec):
+    resources of one spec hold the same (unmodified) objects."""
     c = r.change
     if shared is None:
         shared = {}
+    # Everything but the change's own fields is a function of the two sides, and
+    # resources of one spec share their SideCost objects: built once per pair.
+    key = ("sides", id(r.before), id(r.after), r.unchanged)
+    sides = shared.get(key)
+    if sides is None:
+        sides = shared[key] = (
+            resource_money(r, "hourly"), resource_money(r, "monthly"),
+            {"before": dict(sorted(r.before.gpus.items())) if r.before else {},
+             "after": dict(sorted(r.after.gpus.items())) if r.after else {}},
+            _reasons(r),
+            [*_components("before", r.before, shared), *_components("after", r.after, shared)])
+    hourly, monthly, gpus, reasons, components = sides
     return {
         "address": c.address,
         "type": c.type,
@@ -68,15 +80,13 @@ def resource_document(r: ResourceCost,
         "action": c.action,
         "status": r.status,
         "partial": r.partial,
-        "hourly": resource_money(r, "hourly"),
-        "monthly": resource_money(r, "monthly"),
-        "gpus": {"before": dict(sorted(r.before.gpus.items())) if r.before else {},
-                 "after": dict(sorted(r.after.gpus.items())) if r.after else {}},
+        "hourly": hourly,
+        "monthly": monthly,
+        "gpus": gpus,
         "run_hours": quantity(r.run_hours),
         "cost_per_run": money(r.cost_per_run),
-        "reasons": _reasons(r),
-        "components": [*_components("before", r.before, shared),
-                       *_components("after", r.after, shared)],
+        "reasons": reasons,
+        "components": components,
         "location": str(c.source) if c.source else None,
     }
 
@@ -92,7 +102,7 @@ def resource_money(r: ResourceCost, which: str) -> dict[str, Any]:
 
 
 def _components(label: str, side: SideCost | None,
-                shared: dict[tuple[str, int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+                shared: dict[tuple[Any, ...], Any]) -> list[dict[str, Any]]:
     if side is None or not side.components:
         return []
     key = (label, id(side))
