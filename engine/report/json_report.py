@@ -8,6 +8,7 @@ never part of it. `findings` is added by `costwarden check`.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 import orjson
@@ -188,9 +189,14 @@ def _reasons(r: ResourceCost) -> list[str]:
 def jsonable(value: Any) -> Any:
     """An input value (evidence, a diff document) as `dumps` writes it: Decimal as a
     quantity string, an Interval as low/high money, sets sorted, floats marked."""
-    from decimal import Decimal
-
-    if type(value) is float:
+    kind = type(value)
+    if kind in _PLAIN:  # most evidence: nothing to convert
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
+    if kind is float:
         # orjson and repr agree on every finite float from 1e-4 up (and on zero)
         if value != value or value in _INFINITIES or (value and abs(value) < 1e-4):
             return _ExactFloat(value)
@@ -208,3 +214,4 @@ def jsonable(value: Any) -> Any:
 
 
 _INFINITIES = (float("inf"), float("-inf"))
+_PLAIN = frozenset({str, int, bool, type(None)})
