@@ -75,13 +75,16 @@ def evaluate(source: Estimate | Iterable[ResourceCost], policies: PolicySet,
     world = World.build(costs, options.taggable or load_taggable(), options.env, options.env_tag,
                         options.instance_info)
     run = _Run(world, policies, waivers or WaiverSet(), options)
-    for policy in policies.policies:
-        if policy.aggregate is not None:
-            run.aggregate(policy)
-        else:
-            run.per_resource(policy)
-    warnings = waiver_warnings(run.waivers, policies, run.today,
-                               world.by_address if options.waiver_targets else None)
+    try:
+        for policy in policies.policies:
+            if policy.aggregate is not None:
+                run.aggregate(policy)
+            else:
+                run.per_resource(policy)
+        warnings = waiver_warnings(run.waivers, policies, run.today,
+                                   world.by_address if options.waiver_targets else None)
+    finally:
+        world.close()
     return Evaluation(tuple(run.findings), run.counts,
                       tuple(PolicyInfo.of(p) for p in policies.policies), tuple(warnings))
 
