@@ -20,7 +20,10 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, TextIO
+
+TYPE_CHECKING = False  # imported at start-up: typing is not
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterator, TextIO
 
 ZWSP = "\u200b"
 # every character str.splitlines() breaks on (a superset of the runner's CR / LF)
