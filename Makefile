@@ -21,9 +21,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## make bench: speed and memory figures on generated plans (installs checkov 3.x
-## into its own venv under benchmarks/out/ to time it on the same input)
+## make bench: speed and memory figures on generated plans, first every speed goal
+## against its peer (installs checkov 3.x into its own venv under benchmarks/out/
+## to time it on the same input)
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_estimate.py
 	$(BIN)/python benchmarks/bench_check.py --setup-checkov
 	$(BIN)/python benchmarks/bench_hcl.py

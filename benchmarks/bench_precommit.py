@@ -62,6 +62,8 @@ def install_hook() -> Path:
     if not pip.exists():
         subprocess.run([sys.executable, "-m", "venv", str(HOOK_VENV)], check=True)
         subprocess.run([str(pip), "install", "--quiet", str(REPO)], check=True)
+    else:
+        subprocess.run([str(pip), "install", "--quiet", str(REPO)], check=True)  # new deps
     subprocess.run([str(pip), "install", "--quiet", "--no-deps", "--force-reinstall", str(REPO)],
                    check=True)
     return HOOK_VENV / "bin" / "costwarden"

@@ -3,13 +3,16 @@
 A deterministic mix modelled on real AI-infrastructure plans: GPU instances
 (some spot, some replaced), EBS volumes, S3 buckets, IAM roles and security
 groups (free), and auto scaling groups with launch templates, spread over
-nested modules with count and for_each addresses.
+nested modules with count and for_each addresses. The document has every section
+Terraform writes: planned_values and prior_state (resources nested in child_modules)
+and the configuration (blocks with expressions, module calls, references).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 GPU_TYPES = ("p5.48xlarge", "p4d.24xlarge", "g5.12xlarge", "g6e.8xlarge", "trn1.32xlarge",
@@ -101,28 +104,105 @@ def generate(n: int, seed: int = 7) -> dict:
                                    "aws_autoscaling_group", f"g{i}", None, ["create"], None,
                                    asg, {"id": True, "arn": True}))
     del changes[n:]
-    # planned_values too: checkov reads resources from there, not from resource_changes
-    planned = [{"address": c["address"], "mode": "managed", "type": c["type"],
-                "name": c["name"], "provider_name": c["provider_name"], "schema_version": 0,
-                "values": c["change"]["after"], "sensitive_values": {}}
-               for c in changes if c["change"]["after"] is not None]
     return {
         "format_version": "1.2", "terraform_version": "1.9.8",
         "variables": {"region": {"value": "us-east-1"}},
-        "planned_values": {"root_module": {"resources": planned}},
+        "planned_values": {"root_module": _values_tree(
+            [(c, c["change"]["after"]) for c in changes if c["change"]["after"] is not None])},
         "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.9.8", "values": {
+            "root_module": _values_tree([(c, c["change"]["before"]) for c in changes
+                                         if c["change"]["before"] is not None])}},
         "configuration": {"provider_config": {"aws": {
             "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
             "expressions": {"region": {"references": ["var.region"]},
                             "default_tags": [{"tags": {"constant_value": DEFAULT_TAGS}}]}}},
-            "root_module": {}},
+            "root_module": _configuration(changes)},
         "complete": True, "errored": False,
     }
 
 
+def _values_tree(entries: list[tuple[dict, dict]]) -> dict:
+    """planned_values / prior_state values: resources nested in child_modules by module
+    instance, as Terraform writes them (checkov reads resources from there)."""
+    root: dict = {}
+    modules: dict[str, dict] = {"": root}
+    for c, values in entries:
+        module = c.get("module_address", "")
+        if module not in modules:
+            parent = root
+            steps = re.findall(r'module\.[^.\[]+(?:\["[^"]*"\])?', module)
+            for depth in range(1, len(steps) + 1):
+                address = ".".join(steps[:depth])
+                if address not in modules:
+                    modules[address] = {"address": address}
+                    parent.setdefault("child_modules", []).append(modules[address])
+                parent = modules[address]
+        entry = {"address": c["address"], "mode": "managed", "type": c["type"],
+                 "name": c["name"], "provider_name": c["provider_name"], "schema_version": 0,
+                 "values": values, "sensitive_values": {}}
+        if "index" in c:
+            entry["index"] = c["index"]
+        modules[module].setdefault("resources", []).append(entry)
+    return root
+
+
+def _expressions(values: dict, change: dict, module_prefix: str) -> dict:
+    """A resource block's expressions: constants, and references where the block
+    refers to another (the auto scaling group's launch template)."""
+    out: dict = {}
+    for key, value in values.items():
+        if key == "tags_all":
+            continue  # computed, not configured
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            out[key] = [_expressions(v, change, module_prefix) for v in value]
+        else:
+            out[key] = {"constant_value": value}
+    if change["type"] == "aws_autoscaling_group":
+        lt = f"aws_launch_template.lt{change['name'][1:]}"
+        out["launch_template"] = [{"name": {"references": [f"{lt}.name", lt]},
+                                   "version": {"constant_value": "$Latest"}}]
+    return out
+
+
+def _configuration(changes: list[dict]) -> dict:
+    """`configuration.root_module`: one block per (module, type, name), nested in
+    module_calls by module path, as Terraform writes it."""
+    root: dict = {}
+    modules: dict[str, dict] = {"": root}
+    seen: set[tuple[str, str]] = set()
+    for c in changes:
+        names = re.findall(r"module\.([^.\[]+)", c.get("module_address", ""))
+        path = ".".join(f"module.{n}" for n in names)
+        block = f"{c['type']}.{c['name']}"
+        if (path, block) in seen:
+            continue
+        seen.add((path, block))
+        parent, here = root, ""
+        for name in names:
+            here = f"{here}.module.{name}" if here else f"module.{name}"
+            if here not in modules:
+                call = {"source": f"./modules/{name}", "module": {},
+                        "for_each_expression": {"constant_value": {"k0": {}, "k1": {}}}}
+                parent.setdefault("module_calls", {})[name] = call
+                modules[here] = call["module"]
+            parent = modules[here]
+        values = c["change"]["after"] or c["change"]["before"] or {}
+        entry = {"address": block, "mode": "managed", "type": c["type"], "name": c["name"],
+                 "provider_config_key": "aws",
+                 "expressions": _expressions(values, c, path), "schema_version": 0}
+        if isinstance(c.get("index"), int):
+            entry["count_expression"] = {"references": ["var.nodes"]}
+        elif "index" in c:
+            entry["for_each_expression"] = {"references": ["var.volumes"]}
+        parent.setdefault("resources", []).append(entry)
+    return root
+
+
 def write_plan(n: int, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"plan-v2-{n}.json"  # v2: with planned_values and default tags
+    # v3: planned_values and prior_state nested by module, configuration with module calls
+    path = directory / f"plan-v3-{n}.json"
     if not path.exists():
         path.write_text(json.dumps(generate(n), separators=(",", ":")), encoding="utf-8")
     return path

@@ -17,7 +17,8 @@ Names are imported on first use, so `import engine` stays cheap.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Sequence
+
+TYPE_CHECKING = False  # typing is not imported at start-up: `--version` needs none of it
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,8 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "estimate", "check", "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Sequence
+
     from .model import Estimate
     from .policy import Evaluation
     from .settings import Settings

@@ -13,7 +13,10 @@ import argparse
 import gc
 import importlib
 import sys
-from typing import Any, Sequence
+
+TYPE_CHECKING = False  # typing is not imported at start-up
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Sequence
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, CostwardenError
@@ -95,9 +98,16 @@ def main(argv: Sequence[str] | None = None, *, formats: Any = None) -> int:
 
 def _main(argv: Sequence[str] | None, formats: Any = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # argparse's version action imports shutil (and bz2, lzma)
+        print(f"costwarden {__version__}")
+        return 0
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
-        parser = build_parser(first if first in COMMANDS else None, formats)
+        only = first if first in COMMANDS else None
+        if only is None and "--version" in args_list and "-h" not in args_list \
+                and "--help" not in args_list:
+            only = ""  # the version needs no command's parser (nor its imports)
+        parser = build_parser(only, formats)
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)

@@ -62,6 +62,20 @@ class _Related:
             if c.address.endswith("]"):
                 self.by_block.setdefault(_block_of(c.address), []).append(c)
         self._by_identifier: dict[tuple[str, str], dict[str, list[ResourceChange]]] = {}
+        self._dependents: dict[tuple[str, ...], dict[str, set[str]]] = {}
+
+    def dependents(self, types: tuple[str, ...]) -> dict[str, set[str]]:
+        """address it depends on -> addresses of the resources of `types` that do,
+        built once per type tuple (a scan per carried resource is quadratic)."""
+        types = tuple(types)
+        if types not in self._dependents:
+            index: dict[str, set[str]] = {}
+            for t in types:
+                for c in self.by_type.get(t, ()):
+                    for address in c.depends_on:
+                        index.setdefault(address, set()).add(c.address)
+            self._dependents[types] = index
+        return self._dependents[types]
 
     def find(self, change: ResourceChange, side: str, resource_type: str,
              ref_attr: str) -> list[ResourceChange]:
@@ -146,9 +160,9 @@ class _Pricer:
     def carried_note(self, change: ResourceChange) -> str:
         """Which resources carry the cost of a launch template or endpoint configuration."""
         carriers = self.registry.carried_by[change.type]
-        block = _block_of(change.address)
-        users = sorted({c.address for t in carriers for c in self.related.by_type.get(t, ())
-                        if change.address in c.depends_on or block in c.depends_on})
+        dependents = self.related.dependents(carriers)
+        users = sorted(dependents.get(change.address, set())
+                       | dependents.get(_block_of(change.address), set()))
         if users:
             shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3
                                              else "")

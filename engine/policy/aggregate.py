@@ -32,13 +32,20 @@ EXCLUDED_STATUSES = LEFT_OUT_STATUSES
 
 @dataclass
 class _Totals:
-    values: dict[str, Interval] = field(default_factory=dict)
+    # metric -> [low, high] summed as Interval addition does (None: unbounded), without
+    # an Interval per resource
+    sums: dict[str, list[Decimal | None]] = field(default_factory=dict)
     not_priced: set[str] = field(default_factory=set)
 
     def add(self, metric: str, value: Interval, address: str, excluded: bool = False) -> None:
         if excluded:
             self.not_priced.add(address)
-        self.values[metric] = self.values.get(metric, ZERO_INTERVAL) + value
+        acc = self.sums.get(metric)
+        if acc is None:
+            acc = self.sums[metric] = [ZERO_INTERVAL.low, ZERO_INTERVAL.high]
+        low, high = acc
+        acc[0] = None if low is None or value.low is None else low + value.low
+        acc[1] = None if high is None or value.high is None else high + value.high
 
 
 @dataclass(frozen=True)
@@ -63,10 +70,13 @@ def _group_value(key: str, s: Subject, side: str, world: World) -> str:
     return str(value) if value else NONE
 
 
+_ONE = Interval.exact(Decimal(1))
+
+
 def _measure(s: Subject, side: str, metric: str) -> tuple[Interval, bool]:
     """Where one side's figure lies, and whether it is left out (not priced)."""
     if metric == "count":
-        return Interval.exact(Decimal(1)), False
+        return _ONE, False
     if metric == "gpus":
         n = s.gpu_count(side)  # type: ignore[arg-type]
         return (AT_LEAST_ZERO if n is None else Interval.exact(Decimal(n))), False
@@ -162,4 +172,5 @@ def _judge(tests: Any, totals: dict[str, _Totals], group: dict[str, str],
 
 def _value(totals: dict[str, _Totals], when: str, metric: str) -> Interval:
     t = totals.get(when)
-    return ZERO_INTERVAL if t is None else t.values.get(metric, ZERO_INTERVAL)
+    acc = None if t is None else t.sums.get(metric)
+    return ZERO_INTERVAL if acc is None else Interval(acc[0], acc[1])

@@ -75,13 +75,16 @@ def evaluate(source: Estimate | Iterable[ResourceCost], policies: PolicySet,
     world = World.build(costs, options.taggable or load_taggable(), options.env, options.env_tag,
                         options.instance_info)
     run = _Run(world, policies, waivers or WaiverSet(), options)
-    for policy in policies.policies:
-        if policy.aggregate is not None:
-            run.aggregate(policy)
-        else:
-            run.per_resource(policy)
-    warnings = waiver_warnings(run.waivers, policies, run.today,
-                               world.by_address if options.waiver_targets else None)
+    try:
+        for policy in policies.policies:
+            if policy.aggregate is not None:
+                run.aggregate(policy)
+            else:
+                run.per_resource(policy)
+        warnings = waiver_warnings(run.waivers, policies, run.today,
+                                   world.by_address if options.waiver_targets else None)
+    finally:
+        world.close()
     return Evaluation(tuple(run.findings), run.counts,
                       tuple(PolicyInfo.of(p) for p in policies.policies), tuple(warnings))
 
@@ -158,16 +161,8 @@ class _Run:
         note = ""
         if outcome == "fail":
             outcome, waiver_info, note = self._waive(policy, level, address, group, evidence)
-        values: dict[str, Any] = {"policy": policy.id, "level": level, "group": group,
-                                  "address": address, **evidence}
-        if s is not None:
-            ch = s.change
-            values.update(type=ch.type, name=ch.name, provider=ch.provider, region=ch.region,
-                          module=ch.module, action=ch.action,
-                          environment=evidence.get("environment", self.world.environment_of(s)))
-            for key, value in (s.tags(s.default_side) or {}).items():
-                values[f"tag.{key}"] = value
-            _facts(values, s, policy.message)
+        values = _MessageValues({"policy": policy.id, "level": level, "group": group,
+                                 "address": address}, evidence, s, self.world, policy.message)
         if outcome == "pass":
             message = render(policy.pass_message, values) if policy.pass_message else \
                 pass_wording(policy, address, group)
@@ -224,8 +219,40 @@ def round_money(evidence: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _facts(values: dict[str, Any], s: Subject, message: str) -> None:
-    """Fill derived facts a message names but the conditions did not report."""
-    for name, get in FACTS.items():
-        if name not in values and "{" + name + "}" in message:
-            values[name] = get(s)
+_CHANGE_FIELDS = frozenset({"type", "name", "provider", "region", "module", "action",
+                            "environment"})
+
+
+class _MessageValues:
+    """What a message may name, looked up when it names it (a message names two or
+    three of them; building them all cost more than rendering). Later layers win:
+    policy, level, group and address; the evidence; the resource's fields; its tags
+    (`tag.KEY`). Derived facts (FACTS) fill a name none of those has, when the
+    policy's message names it."""
+
+    __slots__ = ("_base", "_evidence", "_s", "_world", "_message")
+
+    def __init__(self, base: dict[str, Any], evidence: dict[str, Any], s: Subject | None,
+                 world: World, message: str) -> None:
+        self._base, self._evidence, self._s = base, evidence, s
+        self._world, self._message = world, message
+
+    def get(self, name: str, default: Any = None) -> Any:
+        s = self._s
+        if s is not None:
+            if name.startswith("tag."):
+                tags = s.tags(s.default_side) or {}
+                if name[4:] in tags:
+                    return tags[name[4:]]
+            elif name in _CHANGE_FIELDS:
+                ch = s.change
+                if name == "environment":
+                    return self._evidence.get("environment", self._world.environment_of(s))
+                return ch.module if name == "module" else getattr(ch, name)
+        if name in self._evidence:
+            return self._evidence[name]
+        if name in self._base:
+            return self._base[name]
+        if s is not None and name in FACTS and "{" + name + "}" in self._message:
+            return FACTS[name](s)
+        return default

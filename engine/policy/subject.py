@@ -44,38 +44,43 @@ def parse_path(text: str) -> tuple[PathPart, ...]:
 
 def resolve(doc: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
     """Yield (concrete path, value) for `path` in `doc`; value is MISSING when absent."""
-    def walk(node: Any, i: int, done: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
-        if i == len(path):
-            yield done, node
-            return
-        part = path[i]
-        if part == WILDCARD:
-            if isinstance(node, list):
-                for j, item in enumerate(node):
-                    yield from walk(item, i + 1, done + (j,))
-            elif isinstance(node, Mapping):
-                yield from walk(node, i + 1, done)  # one block as an object (Pulumi's shape)
-            elif node is MISSING or node is None:
-                return  # every-element tests over an absent list hold vacuously
-            else:
-                yield done, MISSING
-            return
-        if isinstance(part, int):
-            if isinstance(node, Mapping):
-                nxt = node if part == 0 else MISSING  # a block as an object (Pulumi's shape)
-            else:
-                nxt = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else MISSING
+    return _walk(path, doc, 0, ())
+
+
+def _walk(path: tuple[PathPart, ...], node: Any, i: int, done: tuple[PathPart, ...]
+          ) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+    # A module function, not a closure in `resolve`: a recursive closure is a reference
+    # cycle per call, left for the cyclic garbage collector.
+    if i == len(path):
+        yield done, node
+        return
+    part = path[i]
+    if part == WILDCARD:
+        if isinstance(node, list):
+            for j, item in enumerate(node):
+                yield from _walk(path, item, i + 1, done + (j,))
         elif isinstance(node, Mapping):
-            nxt = node.get(part, MISSING)
-        elif isinstance(node, list) and len(node) == 1 and isinstance(node[0], Mapping):
-            nxt = node[0].get(part, MISSING)  # single nested block: `root_block_device.volume_type`
+            yield from _walk(path, node, i + 1, done)  # one block as an object (Pulumi's shape)
+        elif node is MISSING or node is None:
+            return  # every-element tests over an absent list hold vacuously
         else:
-            nxt = MISSING
-        if nxt is MISSING or nxt is None:
-            yield done + (part,), MISSING
-            return
-        yield from walk(nxt, i + 1, done + (part,))
-    yield from walk(doc, 0, ())
+            yield done, MISSING
+        return
+    if isinstance(part, int):
+        if isinstance(node, Mapping):
+            nxt = node if part == 0 else MISSING  # a block as an object (Pulumi's shape)
+        else:
+            nxt = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else MISSING
+    elif isinstance(node, Mapping):
+        nxt = node.get(part, MISSING)
+    elif isinstance(node, list) and len(node) == 1 and isinstance(node[0], Mapping):
+        nxt = node[0].get(part, MISSING)  # single nested block: `root_block_device.volume_type`
+    else:
+        nxt = MISSING
+    if nxt is MISSING or nxt is None:
+        yield done + (part,), MISSING
+        return
+    yield from _walk(path, nxt, i + 1, done + (part,))
 
 
 def _case_insensitive(provider: str) -> bool:

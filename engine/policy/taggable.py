@@ -34,12 +34,23 @@ class Taggable:
     rules: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
     _compiled: Mapping[str, tuple["re.Pattern[str]", ...]] = field(
         init=False, compare=False, repr=False)
+    # (type, provider) -> answer: asked for every resource by several policies
+    _answers: dict[tuple[str, str | None], bool] = field(
+        init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_compiled", {
             prov: tuple(_any_of(g) for g in rule) for prov, rule in self.rules.items()})
+        object.__setattr__(self, "_answers", {})
 
     def __call__(self, resource_type: str, provider: str | None = None) -> bool:
+        key = (resource_type, provider)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._decide(resource_type, provider)
+        return answer
+
+    def _decide(self, resource_type: str, provider: str | None) -> bool:
         prov = provider if provider in self._compiled else resource_type.split("_", 1)[0]
         rule = self._compiled.get(prov)
         if rule is None:

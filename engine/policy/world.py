@@ -50,6 +50,16 @@ class World:
                 world._bases.setdefault(base, []).append(rc.change.address)
         return world
 
+    def close(self) -> None:
+        """Drop the subjects once evaluated. Each refers to its World, so the two form a
+        cycle holding the whole change; left to the cyclic collector, freeing it took
+        a tenth of a 10,000-change `check`."""
+        self.subjects.clear()
+        self.by_type.clear()
+        self.by_address.clear()
+        self._bases.clear()
+        self._relations.clear()
+
     def of_types(self, matches: Any) -> list[Subject]:
         out: list[Subject] = []
         for rtype, subjects in self.by_type.items():

@@ -174,9 +174,9 @@ def _diff_table(r: Report) -> str:
 
 
 def _diff_json(r: Report) -> str:
-    from .json_report import dumps
+    from .json_report import dumps, jsonable
 
-    return dumps(r.document)
+    return dumps(jsonable(r.document))  # read from two input documents
 
 
 def _diff_markdown(r: Report) -> str:

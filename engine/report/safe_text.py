@@ -20,7 +20,10 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, TextIO
+
+TYPE_CHECKING = False  # imported at start-up: typing is not
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterator, TextIO
 
 ZWSP = "\u200b"
 # every character str.splitlines() breaks on (a superset of the runner's CR / LF)
@@ -37,10 +40,32 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069
 def neutralise(text: str) -> str:
     """`text` with no line (after leading whitespace) starting `::` and no `##[`."""
     if "::" in text:
-        text = _V2.sub(lambda m: m.group(1) + ZWSP, text)
+        text = _guard_line_starts(text)
     if "##" in text:
         text = _V1.sub("#" + ZWSP + "#", text)
     return text
+
+
+def _guard_line_starts(text: str) -> str:
+    """`_V2.sub(lambda m: m.group(1) + ZWSP, text)`, looking only at each `::` (the
+    pattern is tried at every position: 0.7 s on a 20 MB report with one ARN): a
+    `::` reached from a line start over whitespace that is no line break gets a
+    zero-width space before it."""
+    out: list[str] = []
+    start = 0
+    i = text.find("::")
+    while i >= 0:
+        j = i
+        while j > 0 and text[j - 1].isspace() and text[j - 1] not in _BREAKS:
+            j -= 1
+        if j == 0 or text[j - 1] in _BREAKS:
+            out += (text[start:i], ZWSP)
+            start = i
+        i = text.find("::", i + 2)
+    if not out:
+        return text
+    out.append(text[start:])
+    return "".join(out)
 
 
 def one_line(text: str, limit: int | None = None) -> str:

@@ -57,31 +57,42 @@ def totals(estimate: Estimate) -> Totals:
     gpus_after: Counter[str] = Counter()
     incomplete = []
     gpus_unknown = []
+    # A resource's figures are a function of its two sides, which resources of one
+    # spec share (the same SideCost objects): computed once per pair.
+    figures: dict[tuple[int, int, bool], tuple[Any, ...]] = {}
     for r in estimate.resources:
-        if r.before is not None:
-            if r.before.hourly is not None:
-                hb += r.before.hourly
-                mb += r.before.monthly or ZERO
-            rhb += side_range(r.before, "hourly")
-            rmb += side_range(r.before, "monthly")
-            gpus_before.update(r.before.gpus)
-        if r.after is not None:
-            if r.after.hourly is not None:
-                ha += r.after.hourly
-                ma += r.after.monthly or ZERO
-            rha += side_range(r.after, "hourly")
-            rma += side_range(r.after, "monthly")
-            gpus_after.update(r.after.gpus)
-        if any(s is not None and not s.gpus_known for s in (r.before, r.after)) \
-                and r.status not in ("unsupported",):
+        before, after = r.before, r.after
+        key = (id(before), id(after), r.unchanged)
+        f = figures.get(key)
+        if f is None:
+            f = figures[key] = (
+                side_range(before, "hourly"), side_range(before, "monthly"),
+                side_range(after, "hourly"), side_range(after, "monthly"),
+                r.hourly_range, r.monthly_range, r.hourly_delta, r.monthly_delta, r.partial,
+                any(s is not None and not s.gpus_known for s in (before, after)))
+        s_hb, s_mb, s_ha, s_ma, s_hd, s_md, dh, dm, partial, no_gpus = f
+        if before is not None:
+            if before.hourly is not None:
+                hb += before.hourly
+                mb += before.monthly or ZERO
+            rhb += s_hb
+            rmb += s_mb
+            gpus_before.update(before.gpus)
+        if after is not None:
+            if after.hourly is not None:
+                ha += after.hourly
+                ma += after.monthly or ZERO
+            rha += s_ha
+            rma += s_ma
+            gpus_after.update(after.gpus)
+        if no_gpus and r.status not in ("unsupported",):
             gpus_unknown.append(r)
-        rhd += r.hourly_range
-        rmd += r.monthly_range
-        dh, dm = r.hourly_delta, r.monthly_delta
+        rhd += s_hd
+        rmd += s_md
         if dh is None or dm is None:
             incomplete.append(r)
             continue
-        if r.partial:
+        if partial:
             incomplete.append(r)  # counted, but only its known part
         hd += dh
         md += dm

@@ -94,7 +94,10 @@ def _read_tree(directory: str | Path, var_files: Sequence[Path], cli_vars: Mappi
     values = root_variable_values(ctx, cfg.variables, var_files, cli_vars)
     inputs = {name: (lambda v=v: v) for name, v in values.items()}
     inst = ModuleInstance(ctx, cfg, (), inputs, {})
-    changes = list(resource_changes(inst))
+    try:
+        changes = list(resource_changes(inst))
+    finally:
+        inst.close()
     incomplete = any(" not read: " in w for w in ctx.warnings)
     return changes, ctx.warnings, not incomplete
 

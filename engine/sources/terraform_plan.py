@@ -244,7 +244,9 @@ def _build(e: _Entry, path: str, config: PlanConfig, deps: Dependencies,
     provider = canonical_provider(local_name, clouds)
     res_key = resource_key(e.mode, e.type, e.name)
     resource_cfg = obj(config.resources.get((e.cfg_module, res_key)))
-    memo = (e.cfg_module, res_key, local_name)
+    # the provider facts depend on the block only through its provider_config_key
+    pck = resource_cfg.get("provider_config_key")
+    memo = (e.cfg_module, pck if isinstance(pck, str) else "", local_name)
     if memo not in provider_memo:
         provider_memo[memo] = _provider_facts(config, e.cfg_module, resource_cfg, local_name,
                                               provider, clouds)

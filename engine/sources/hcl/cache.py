@@ -87,8 +87,15 @@ def parse_files(files: Sequence[tuple[Path, str]], *, workers: int = 0,
     if stats is not None:
         stats.update(hits=len(files) - len(todo), parsed=len(todo), parallel=parallel)
     if parallel:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor  # only when parsing in parallel
 
+        method = multiprocessing.get_start_method(allow_none=True) or \
+            multiprocessing.get_all_start_methods()[0]
+        if method == "fork":  # forked workers inherit the parser instead of each loading it
+            from engine.sources.hcl.parse import _parser
+
+            _parser()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(todo) // (workers * 4))
             results = list(pool.map(_parse_job, [t for _, _, t in todo],

@@ -304,6 +304,19 @@ class ModuleInstance:
         return Evaluator(TemplateScope(self), self.ctx.budget).eval(template, args[1])
 
     # --- module calls -----------------------------------------------------------
+    def close(self) -> None:
+        """Drop what refers back to this instance once the read is done (its evaluator,
+        provider configs, memoised values and the thunks of its children's inputs):
+        cycles that would hold the whole syntax tree for the cyclic collector."""
+        for call in (self._children or {}).values():
+            for child in call.instances.values():
+                child.close()
+        self._children = None
+        self._values.clear()
+        self.inputs = {}
+        self.providers = {}
+        self.ev = None  # type: ignore[assignment]
+
     def children(self) -> dict[str, ChildCall]:
         if self._children is None:
             self._children = {}

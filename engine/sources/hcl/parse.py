@@ -10,6 +10,7 @@ The tree format is described in `engine.sources.hcl.syntax`.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from typing import Any
@@ -30,12 +31,37 @@ _SKIP_TOKENS = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE", "C
                           "FOR_OBJECT_ARROW", "COLONS", "NL_OR_COMMENT"})
 
 
+@functools.cache
+def _parser() -> Any:
+    """python-hcl2's parser (its grammar, LALR tables and post-lexer, loaded from its
+    own cache) with position propagation off: filling every node's start and end
+    position took 40% of a parse, and only a node's line is read (`_line`: that of
+    its first token, which is what propagation gives it, as every token the grammar
+    matches stays in the tree). Loaded once per process."""
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    recorded = hcl2.parser.parser()
+    try:
+        data, memo = recorded.memo_serialize([TerminalDef, Rule])
+        return Lark._load_from_dict(data, memo, propagate_positions=False,
+                                    postlex=PostLexer())
+    except Exception:  # another lark: python-hcl2's parser as it is
+        return recorded
+
+
+def _parse_tree(text: str) -> Tree:
+    # the trailing newline is hcl2.parses_to_tree's: the grammar ends statements with one
+    return _parser().parse(text + "\n")
+
+
 def parse_text(text: str, file: str) -> Body:
     """Parse one HCL file; raises InputError(file, what, line=N) on bad syntax."""
-    import hcl2
-
     try:
-        tree = hcl2.parses_to_tree(text)
+        tree = _parse_tree(text)
         return annotate_refs(_body(tree.children[0]))
     except UnexpectedInput as exc:
         line = exc.line if isinstance(exc.line, int) and exc.line > 0 else None
@@ -48,10 +74,8 @@ def parse_text(text: str, file: str) -> Body:
 
 def parse_expression(text: str) -> Expr:
     """Parse a standalone expression (a -var value, a template interpolation)."""
-    import hcl2
-
     try:
-        tree = hcl2.parses_to_tree("__x = " + text.strip() + "\n")
+        tree = _parse_tree("__x = " + text.strip() + "\n")
     except LarkError as exc:
         raise HclSyntaxError(f"invalid expression {text.strip()[:60]!r}",
                            getattr(exc, "line", None)) from None
@@ -75,9 +99,17 @@ def _describe(exc: UnexpectedInput) -> str:
 
 
 def _line(node: Tree | Token) -> int | None:
-    if isinstance(node, Token):
-        return node.line
-    return getattr(node.meta, "line", None) if not node.meta.empty else None
+    """The line of a node's first token (None: a node without tokens)."""
+    if isinstance(node, Tree) and not node.meta.empty:
+        return getattr(node.meta, "line", None)  # a parser that propagates positions
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            return item.line
+        if isinstance(item, Tree):
+            stack.extend(reversed(item.children))
+    return None
 
 
 def _kids(node: Tree) -> list[Tree | Token]:
