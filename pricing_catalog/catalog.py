@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .keys import PURCHASE_OPTIONS, InstanceInfo, Price, PriceKey, accelerator_facts
 
@@ -71,13 +72,78 @@ class Unavailable:
         return all(key.attribute(name) == value for name, value in self.attributes)
 
 
+class ProviderPrices:
+    """One provider's prices, hardware facts and deliberate gaps, with the index that
+    `explain_missing` searches (keys by service and product)."""
+
+    __slots__ = ("prices", "instances", "unavailable", "_by_product")
+
+    def __init__(self, prices: Mapping[PriceKey, Price],
+                 instances: Mapping[tuple[str, str], InstanceInfo],
+                 unavailable: Iterable[Unavailable]) -> None:
+        self.prices = MappingProxyType(dict(prices))
+        self.instances = MappingProxyType(dict(instances))
+        self.unavailable = tuple(unavailable)
+        self._by_product: dict[tuple[str, str], list[PriceKey]] | None = None
+
+    def same_product(self, service: str, product: str) -> list[PriceKey]:
+        if self._by_product is None:
+            index: dict[tuple[str, str], list[PriceKey]] = {}
+            for k in self.prices:
+                index.setdefault((k.service, k.product), []).append(k)
+            self._by_product = index
+        return self._by_product.get((service, product), [])
+
+    def has_service(self, service: str) -> bool:
+        self.same_product("", "")  # builds the index
+        return any(s == service for s, _ in self._by_product or ())
+
+
+class Providers:
+    """Per-provider data, each loaded on first use: a run that prices AWS alone never
+    reads the other clouds' files. `pending` maps a provider to a picklable callable
+    that loads it (see `pricing_catalog.loader`)."""
+
+    def __init__(self, loaded: Mapping[str, ProviderPrices],
+                 pending: Mapping[str, Callable[[], ProviderPrices]] = MappingProxyType({})
+                 ) -> None:
+        self._loaded = dict(loaded)
+        self._pending = dict(pending)
+        self._lock = threading.Lock()
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted({*self._loaded, *self._pending}))
+
+    def get(self, provider: str) -> ProviderPrices | None:
+        found = self._loaded.get(provider)
+        if found is not None or provider not in self._pending:
+            return found
+        with self._lock:
+            if provider in self._pending:
+                self._loaded[provider] = self._pending.pop(provider)()
+            return self._loaded[provider]
+
+    def loaded(self) -> list[ProviderPrices]:
+        """The providers read so far (no loading)."""
+        return [self._loaded[p] for p in sorted(self._loaded)]
+
+    def all(self) -> list[ProviderPrices]:
+        return [p for p in (self.get(name) for name in self.names()) if p is not None]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"loaded": self._loaded, "pending": self._pending}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._loaded = dict(state["loaded"])  # type: ignore[call-overload]
+        self._pending = dict(state["pending"])  # type: ignore[call-overload]
+        self._lock = threading.Lock()
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Catalog:
     """Offline prices and hardware facts. Build it with `load_catalog()`."""
 
-    _prices: Mapping[PriceKey, Price]
-    _instances: Mapping[tuple[str, str], InstanceInfo]  # (provider, type) -> hardware facts
-    _unavailable: tuple[Unavailable, ...]
+    _providers: Providers
     sources: tuple[Source, ...]
     info: CatalogInfo
 
@@ -86,18 +152,42 @@ class Catalog:
               instances: Mapping[tuple[str, str], InstanceInfo],
               unavailable: Iterable[Unavailable], sources: Iterable[Source],
               info: CatalogInfo) -> "Catalog":
-        return cls(MappingProxyType(dict(prices)), MappingProxyType(dict(instances)),
-                   tuple(unavailable), tuple(sources), info)
+        """A catalog of data already in memory (every provider loaded)."""
+        unavailable = tuple(unavailable)
+        names = ({k.provider for k in prices} | {p for p, _ in instances}
+                 | {u.provider for u in unavailable})
+        parts = {name: ProviderPrices({k: v for k, v in prices.items() if k.provider == name},
+                                      {k: v for k, v in instances.items() if k[0] == name},
+                                      [u for u in unavailable if u.provider == name])
+                 for name in names}
+        return cls(Providers(parts), tuple(sources), info)
 
     def __len__(self) -> int:
-        return len(self._prices)
+        return sum(len(p.prices) for p in self._providers.all())
 
     def __repr__(self) -> str:
-        return f"Catalog({len(self._prices)} prices, version={self.info.version})"
+        return f"Catalog({len(self)} prices, version={self.info.version})"
+
+    def all_prices(self) -> dict[PriceKey, Price]:
+        """Every price (every provider loaded), keyed."""
+        out: dict[PriceKey, Price] = {}
+        for part in self._providers.all():
+            out.update(part.prices)
+        return out
+
+    def all_instances(self) -> dict[tuple[str, str], InstanceInfo]:
+        out: dict[tuple[str, str], InstanceInfo] = {}
+        for part in self._providers.all():
+            out.update(part.instances)
+        return out
+
+    def all_unavailable(self) -> tuple[Unavailable, ...]:
+        return tuple(u for part in self._providers.all() for u in part.unavailable)
 
     def prices(self) -> Iterable[Price]:
         """Every price, in a stable order."""
-        return (self._prices[k] for k in sorted(self._prices, key=_sort_key))
+        prices = self.all_prices()
+        return (prices[k] for k in sorted(prices, key=_sort_key))
 
     def lookup(self, key: PriceKey) -> Price | None:
         """The price for this key, or None (report it as unpriced, never as $0).
@@ -106,36 +196,47 @@ class Catalog:
         back to its catch-all value (a transfer to a region not listed is priced
         at the `other` rate).
         """
-        price = self._prices.get(key)
+        part = self._providers.get(key.provider)
+        if part is None:
+            return None
+        price = part.prices.get(key)
         if price is not None or not key.attributes:
             return price
         for name, catch_all in FALLBACK_VALUES.items():
             value = key.attribute(name)
             if value is not None and value != catch_all:
                 attrs = tuple((k, catch_all if k == name else v) for k, v in key.attributes)
-                price = self._prices.get(dataclasses.replace(key, attributes=attrs))
+                price = part.prices.get(dataclasses.replace(key, attributes=attrs))
                 if price is not None:
                     return price
         return None
 
     def instance(self, provider: str, instance_type: str) -> InstanceInfo | None:
         """Hardware facts of `provider`'s machine type `instance_type`, or None."""
-        return self._instances.get((provider, instance_type))
+        part = self._providers.get(provider)
+        return None if part is None else part.instances.get((provider, instance_type))
 
     def instance_types(self, provider: str | None = None) -> tuple[str, ...]:
         """Machine types with hardware facts (of one provider, or of all)."""
-        return tuple(sorted(t for p, t in self._instances if provider in (None, p)))
+        if provider is None:
+            return tuple(sorted(t for part in self._providers.all() for _, t in part.instances))
+        part = self._providers.get(provider)
+        return () if part is None else tuple(sorted(t for _, t in part.instances))
 
     def accelerator_label(self, model: str) -> str:
         """The short name of an accelerator model ("NVIDIA H100" -> "H100"): a hardware
-        row's, else by its vendor prefix, else the model itself."""
-        for info in self._instances.values():
-            if info.gpu_model == model and info.accelerator_label:
-                return info.accelerator_label
+        row's (the providers read so far first), else by its vendor prefix, else the
+        model itself."""
+        for parts in (self._providers.loaded(), self._providers.all()):
+            for part in parts:
+                for info in part.instances.values():
+                    if info.gpu_model == model and info.accelerator_label:
+                        return info.accelerator_label
         return accelerator_facts(model)[2] or model
 
     def unavailable_reason(self, key: PriceKey) -> str | None:
-        for entry in self._unavailable:
+        part = self._providers.get(key.provider)
+        for entry in part.unavailable if part is not None else ():
             if entry.matches(key):
                 return entry.reason
         return None
@@ -148,7 +249,8 @@ class Catalog:
         None: the key's own instance type is looked up.
         """
         label = _label(key)
-        if key in self._prices:
+        part = self._providers.get(key.provider)
+        if part is not None and key in part.prices:
             return f"{label}: the catalog has this price"
         reason = self.unavailable_reason(key)
         if reason is not None:
@@ -156,11 +258,9 @@ class Catalog:
         if key.purchase_option not in PURCHASE_OPTIONS:
             return (f"{label}: unknown purchase option {key.purchase_option!r} "
                     f"(one of {', '.join(PURCHASE_OPTIONS)})")
-        same_product = [k for k in self._prices
-                        if (k.provider, k.service, k.product) == (key.provider, key.service, key.product)]
+        same_product = list(part.same_product(key.service, key.product)) if part else []
         if not same_product:
-            services = {(k.provider, k.service) for k in self._prices}
-            if (key.provider, key.service) not in services:
+            if part is None or not part.has_service(key.service):
                 return f"{label}: the catalog has no {key.provider}/{key.service} prices"
             return f"{label}: the catalog has no {key.service} {key.product!r} prices"
         itype = key.attribute("instance_type")

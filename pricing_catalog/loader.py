@@ -6,6 +6,12 @@ bytes match a digest recorded in `catalog.lock.json` (written only after they
 passed validation, see `update_lock`) skip the schema pass; any other file,
 and every file outside the bundled folder, is validated in full. The semantic
 checks below (source ids, dates, tiers, duplicates) always run.
+
+The lock also keeps each bundled file's provider, currency and sources, so the
+catalog's version, dates and provenance are known from the lock and the files'
+digests alone: a provider's files are parsed on its first lookup (an AWS-only run
+never reads the Google Cloud files). A file whose digest is not in the lock is
+read, and validated, at once.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Sequence
 
-from .catalog import Catalog, CatalogInfo, Source, Unavailable
+from .catalog import Catalog, CatalogInfo, ProviderPrices, Providers, Source, Unavailable
 from .datafile import DATA_SCHEMA, PACKAGE_DIR, json_path, line_of, read_json, validate
 from .errors import CatalogError
 from .keys import ACCELERATOR_PREFIXES, InstanceInfo, Price, PriceKey, PriceTier, accelerator_facts
@@ -31,9 +37,7 @@ INSTANCES = "instances"
 
 @dataclass(frozen=True, slots=True)
 class _Loaded:
-    prices: dict[PriceKey, Price]
-    instances: dict[tuple[str, str], InstanceInfo]  # (provider, type): providers kept apart
-    unavailable: tuple[Unavailable, ...]
+    providers: Providers
     sources: tuple[Source, ...]
     currency: str
     digest: str
@@ -49,24 +53,27 @@ def load_catalog(price_books: Sequence[str | Path] = (), *,
     if data_dir is None:
         base, base_catalog = _bundled()
     else:
-        base = _load_dir(Path(data_dir), trusted={})
+        base = _load_dir(Path(data_dir), lock={})
         base_catalog = None
     if not price_books:
-        return base_catalog if base_catalog is not None else _catalog(base, base.prices, ())
+        return base_catalog if base_catalog is not None else _catalog(base, base.providers, ())
     from .pricebook import apply_price_books, read_price_book
 
     books = [read_price_book(Path(p)) for p in price_books]
-    prices = apply_price_books(base.prices, books, base.currency)
-    return _catalog(base, prices, books)
+    whole = Catalog(base.providers, base.sources, _info(base, ()))
+    prices = apply_price_books(whole.all_prices(), books, base.currency)
+    merged = Catalog.build(prices, whole.all_instances(), whole.all_unavailable(), (),
+                           _info(base, ()))
+    return _catalog(base, merged._providers, books)
 
 
 @lru_cache(maxsize=1)
 def _bundled() -> tuple[_Loaded, Catalog]:
-    loaded = _load_dir(DATA_DIR, trusted=_lock())
-    return loaded, _catalog(loaded, loaded.prices, ())
+    loaded = _load_dir(DATA_DIR, lock=_lock_doc())
+    return loaded, _catalog(loaded, loaded.providers, ())
 
 
-def _catalog(base: _Loaded, prices: dict[PriceKey, Price], books: Sequence[Any]) -> Catalog:
+def _info(base: _Loaded, books: Sequence[Any]) -> CatalogInfo:
     sources = list(base.sources)
     digest = hashlib.sha256(base.digest.encode())
     for book in books:
@@ -75,30 +82,47 @@ def _catalog(base: _Loaded, prices: dict[PriceKey, Price], books: Sequence[Any])
             sources.append(Source(book.name, f"price book {book.name}", book.file, book.as_of,
                                   "user price book", (book.file,)))
     dates = sorted(s.as_of for s in sources)
-    info = CatalogInfo(version=digest.hexdigest()[:16], as_of=dates[-1] if dates else "",
+    return CatalogInfo(version=digest.hexdigest()[:16], as_of=dates[-1] if dates else "",
                        oldest_as_of=dates[0] if dates else "", currency=base.currency,
                        price_books=tuple(b.name for b in books))
-    return Catalog.build(prices, base.instances, base.unavailable, sources, info)
 
 
-def _lock() -> dict[str, str]:
-    """Digests of bundled files known to pass the schema (empty if the schema changed)."""
+def _catalog(base: _Loaded, providers: Providers, books: Sequence[Any]) -> Catalog:
+    sources = list(base.sources)
+    for book in books:
+        if book.as_of:
+            sources.append(Source(book.name, f"price book {book.name}", book.file, book.as_of,
+                                  "user price book", (book.file,)))
+    return Catalog(providers, tuple(sources), _info(base, books))
+
+
+def _lock_doc() -> dict[str, Any]:
+    """The lock, or {} when it is missing, unreadable or for another schema."""
     try:
         lock = json.loads(LOCK_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if lock.get("schema_sha256") != _sha256((PACKAGE_DIR / DATA_SCHEMA).read_bytes()):
+    if not isinstance(lock, dict) or \
+            lock.get("schema_sha256") != _sha256((PACKAGE_DIR / DATA_SCHEMA).read_bytes()):
         return {}
-    files = lock.get("files")
+    return lock
+
+
+def _lock() -> dict[str, str]:
+    """Digests of bundled files known to pass the schema (empty if the schema changed)."""
+    files = _lock_doc().get("files")
     return files if isinstance(files, dict) else {}
 
 
 def update_lock() -> Path:
-    """Validate every bundled data file and record its digest in `catalog.lock.json`."""
+    """Validate every bundled data file and record its digest and summary in
+    `catalog.lock.json`."""
     _lock_cache_clear()
-    _load_dir(DATA_DIR, trusted={})  # raises CatalogError on any invalid file
+    summaries: dict[str, dict[str, Any]] = {}
+    _load_dir(DATA_DIR, lock={}, summaries=summaries)  # raises CatalogError on any invalid file
     files = {_rel(p): _sha256(p.read_bytes()) for p in _data_files(DATA_DIR)}
-    doc = {"schema_sha256": _sha256((PACKAGE_DIR / DATA_SCHEMA).read_bytes()), "files": files}
+    doc = {"schema_sha256": _sha256((PACKAGE_DIR / DATA_SCHEMA).read_bytes()), "files": files,
+           "summaries": summaries}
     LOCK_FILE.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return LOCK_FILE
 
@@ -125,32 +149,84 @@ def _display(root: Path, path: Path) -> str:
     return str(path)
 
 
-def _load_dir(root: Path, trusted: dict[str, str]) -> _Loaded:
+_SOURCE_FIELDS = ("id", "title", "location", "as_of", "licence", "note")
+
+
+def _load_dir(root: Path, lock: dict[str, Any],
+              summaries: dict[str, dict[str, Any]] | None = None) -> _Loaded:
+    """Every data file under `root`. A provider whose files all match the lock (digest
+    and summary) is left to load on first use; any other is read now. `summaries`,
+    when given, receives each file's summary for the lock."""
     files = _data_files(root)
     if not files:
         raise CatalogError(str(root), "no catalog data files (<provider>/<service>.json)")
+    trusted = lock.get("files") if isinstance(lock.get("files"), dict) else {}
+    known = lock.get("summaries") if isinstance(lock.get("summaries"), dict) else {}
+    by_provider: dict[str, list[Path]] = {}
+    digests: dict[Path, str] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        file_digest = _sha256(path.read_bytes())
+        digests[path] = file_digest
+        digest.update(f"{_rel(path)}\0{file_digest}\n".encode())
+        by_provider.setdefault(path.parent.name, []).append(path)
+    sources: dict[tuple[str, str, str], Source] = {}
+    currencies: set[str] = set()
+    loaded: dict[str, ProviderPrices] = {}
+    pending: dict[str, Any] = {}
+    for provider, paths in sorted(by_provider.items()):
+        lazy = summaries is None and all(
+            trusted.get(_rel(p)) == digests[p] and isinstance(known.get(_rel(p)), dict)
+            for p in paths)
+        if lazy:
+            pending[provider] = partial(_read_provider, root, tuple(paths), trusted)
+            file_summaries = [(_display(root, p), known[_rel(p)]) for p in paths]
+        else:
+            part, file_summaries = _read_files(root, paths, trusted)
+            loaded[provider] = part
+            if summaries is not None:
+                summaries.update({_rel(p): summary
+                                  for p, (_, summary) in zip(paths, file_summaries)})
+        for display, summary in file_summaries:
+            if summary.get("currency"):
+                currencies.add(summary["currency"])
+            for fields in summary.get("sources", ()):
+                src = dict(zip(_SOURCE_FIELDS, fields))
+                ident = (src["id"], src["as_of"], src["title"])
+                prev = sources.get(ident)
+                sources[ident] = Source(src["id"], src["title"], src["location"], src["as_of"],
+                                        src["licence"], (prev.files if prev else ()) + (display,),
+                                        src.get("note"))
+    if len(currencies) > 1:
+        raise CatalogError(str(root), f"data files mix currencies: {', '.join(sorted(currencies))}")
+    return _Loaded(Providers(loaded, pending),
+                   tuple(sorted(sources.values(), key=lambda s: (s.as_of, s.id))),
+                   currencies.pop() if currencies else "USD", digest.hexdigest())
+
+
+def _read_provider(root: Path, paths: tuple[Path, ...], trusted: dict[str, str]) -> ProviderPrices:
+    return _read_files(root, paths, trusted)[0]
+
+
+def _read_files(root: Path, paths: Sequence[Path], trusted: dict[str, str]
+                ) -> tuple[ProviderPrices, list[tuple[str, dict[str, Any]]]]:
+    """One provider's files, read and checked: its data and each file's summary."""
     prices: dict[PriceKey, Price] = {}
     instances: dict[tuple[str, str], InstanceInfo] = {}
     unavailable: list[Unavailable] = []
-    sources: dict[tuple[str, str, str], Source] = {}
-    currencies: set[str] = set()
-    digest = hashlib.sha256()
-    for path in files:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
         display = _display(root, path)
         raw = path.read_bytes()
-        file_digest = _sha256(raw)
-        digest.update(f"{_rel(path)}\0{file_digest}\n".encode())
         doc, text = read_json(path, display)
-        if trusted.get(_rel(path)) != file_digest:
+        if trusted.get(_rel(path)) != _sha256(raw):
             validate(doc, DATA_SCHEMA, display, text)
-        _DocReader(doc, display, text, path).read(prices, instances, unavailable, sources)
-        if doc.get("currency"):
-            currencies.add(doc["currency"])
-    if len(currencies) > 1:
-        raise CatalogError(str(root), f"data files mix currencies: {', '.join(sorted(currencies))}")
-    return _Loaded(prices, instances, tuple(unavailable),
-                   tuple(sorted(sources.values(), key=lambda s: (s.as_of, s.id))),
-                   currencies.pop() if currencies else "USD", digest.hexdigest())
+        used = _DocReader(doc, display, text, path).read(prices, instances, unavailable)
+        out.append((display, {
+            "currency": doc.get("currency"),
+            "sources": [[sid if f == "id" else doc["sources"][sid].get(f) for f in _SOURCE_FIELDS]
+                        for sid in used]}))
+    return ProviderPrices(prices, instances, unavailable), out
 
 
 class _DocReader:
@@ -165,7 +241,9 @@ class _DocReader:
 
     def read(self, prices: dict[PriceKey, Price],
              instances: dict[tuple[str, str], InstanceInfo],
-             unavailable: list[Unavailable], sources: dict[tuple[str, str, str], Source]) -> None:
+             unavailable: list[Unavailable]) -> list[str]:
+        """Adds the document's data; returns the ids of the sources its prices use
+        (hardware facts are not prices: they do not date the catalog)."""
         doc = self.doc
         provider, service = doc["provider"], doc["service"]
         if provider != self.path.parent.name:
@@ -204,15 +282,7 @@ class _DocReader:
                     provider, service, item["product"], item.get("region"),
                     tuple(sorted(item["attributes"].items())), item.get("purchase_option"),
                     item["reason"]))
-        if service == INSTANCES:
-            return  # hardware facts are not prices: they do not date the catalog
-        for sid in sorted(used):
-            src = doc["sources"][sid]
-            ident = (sid, src["as_of"], src["title"])
-            prev = sources.get(ident)
-            files = (prev.files if prev else ()) + (self.file,)
-            sources[ident] = Source(sid, src["title"], src["location"], src["as_of"],
-                                    src["licence"], files, src.get("note"))
+        return [] if service == INSTANCES else sorted(used)
 
     def _instance(self, provider: str, item: dict[str, Any], i: int) -> InstanceInfo:
         """Hardware facts. An accelerated type names its accelerator's model; its kind,
