@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "graph": "graph", "breakdown": "breakdown",
     "hook": "hook",
     "diff": "diff", "comment": "comment",
+    "scan": "scan",
 }
 
 

@@ -80,9 +80,11 @@ class Session:
             self._policy_set = load_policies(paths, list(self._data), settings=self.settings)
         return self._policy_set
 
-    def read(self, source: Any, *, base: str | None = None) -> ChangeSet:
-        """The ChangeSet of a path, a parsed document or a ChangeSet (returned as is);
-        `base` compares a .tf directory with another (the HCL reader's option)."""
+    def read(self, source: Any, *, base: str | None = None, name: str | None = None
+             ) -> ChangeSet:
+        """The ChangeSet of a path, a parsed document (shown as `name` in errors) or a
+        ChangeSet (returned as is); `base` compares a .tf directory with another (the
+        HCL reader's option)."""
         if isinstance(source, ChangeSet):
             return source
         from .pipeline import EstimateOptions, read_input
@@ -95,7 +97,7 @@ class Session:
         return read_input(source, EstimateOptions(default_region=self.region,
                                                   settings=self.settings,
                                                   reader_options=reader_options),
-                          readers=self.readers, clouds=self.clouds)
+                          name=name, readers=self.readers, clouds=self.clouds)
 
     def estimate(self, source: Any, *, base: str | None = None) -> Estimate:
         """Price the change before and after (as `engine.estimate`)."""

@@ -16,7 +16,7 @@ def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     p = sub.add_parser("breakdown",
                        help="showback: what each team/module/type burns, shared costs allocated")
     add_input_options(p)
-    p.add_argument("--group-by", default="tag:team", metavar="tag:KEY|module|type",
+    p.add_argument("--group-by", default="tag:team", metavar="tag:KEY|module|type|cloud|region",
                    help="grouping (default: tag:team)")
     p.add_argument("--state", choices=("after", "before"), default="after",
                    help="the state after the change (default) or the prior state")

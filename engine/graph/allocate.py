@@ -1,4 +1,4 @@
-"""Showback: the cost of one state grouped by tag, module or type, with shared
+"""Showback: the cost of one state grouped by tag, module, type, cloud or region, with shared
 costs split across the resources that depend on them.
 
 A resource is shared when its cloud bundle lists its type as shared, or when resources of
@@ -22,6 +22,7 @@ from .build import CostGraph, GraphNode, State
 Allocation = Literal["even", "gpu-hours"]
 UNTAGGED = "(untagged)"
 ROOT_GROUP = "(root)"
+NO_REGION = "(no region)"
 HOURLY_QUANTUM = Decimal("0.000001")
 MONTHLY_QUANTUM = Decimal("0.01")
 ZERO = Decimal(0)
@@ -118,11 +119,14 @@ class Breakdown:
         return bool(self.unknown or self.partial)
 
 
+GROUPINGS = ("module", "type", "cloud", "region")
+
+
 def parse_group_by(spec: str) -> str:
-    """Validate `tag:KEY`, `module` or `type`; returns it unchanged."""
-    if spec in ("module", "type") or (spec.startswith("tag:") and len(spec) > 4):
+    """Validate `tag:KEY`, `module`, `type`, `cloud` or `region`; returns it unchanged."""
+    if spec in GROUPINGS or (spec.startswith("tag:") and len(spec) > 4):
         return spec
-    raise InputError(None, f"--group-by {spec!r}: expected tag:KEY, module or type")
+    raise InputError(None, f"--group-by {spec!r}: expected tag:KEY, {', '.join(GROUPINGS)}")
 
 
 def group_of(graph: CostGraph, node: GraphNode, group_by: str, state: State) -> str:
@@ -130,6 +134,13 @@ def group_of(graph: CostGraph, node: GraphNode, group_by: str, state: State) -> 
         return node.module or ROOT_GROUP
     if group_by == "type":
         return node.type
+    if group_by == "cloud":
+        from ..clouds import cloud_of
+
+        cloud = cloud_of(node.cost.change.provider)
+        return cloud.name if cloud is not None else node.cost.change.provider
+    if group_by == "region":
+        return node.cost.change.region or NO_REGION
     value = node.tags(state).get(group_by[4:])
     return value if value else UNTAGGED
 

@@ -157,6 +157,7 @@ def _builtin() -> list[Reader]:
     from engine.sources.pulumi import readers as pulumi
 
     return [
+        tf.STATE_READER,  # before the plan reader, which refuses a state
         tf.PLAN_READER,
         tf.HCL_READER,
         pulumi.PREVIEW_READER,

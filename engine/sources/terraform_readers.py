@@ -57,6 +57,28 @@ PLAN_READER = Reader(
     description="`terraform show -json` output (resource_changes / format_version)")
 
 
+# --- terraform-state ---------------------------------------------------------------------
+
+
+def _read_state(document: Any, shown: str, options: Any, context: ReadContext) -> Any:
+    from engine.sources.terraform_state import read_state
+
+    return read_state(document, shown, default_region=context.default_region,
+                      limits=context.limits, clouds=context.clouds)
+
+
+def _is_state(document: Any) -> bool | str:
+    from engine.sources.terraform_state import detect
+
+    return detect(document)
+
+
+STATE_READER = Reader(
+    "terraform-state", _read_state, detect_document=_is_state,
+    description="a Terraform state: `terraform show -json` of a state, or a raw "
+                "terraform.tfstate (version 4); every resource as it stands (no-op)")
+
+
 # --- terraform-hcl -----------------------------------------------------------------------
 
 
