@@ -27,6 +27,7 @@ def scan(workspaces: Sequence[Workspace], config: ScanConfig = ScanConfig(), *,
          progress: Callable[[WorkspaceResult], None] | None = None) -> dict[str, Any]:
     """The fleet's JSON document. The session is built here first, so that a bad policy,
     usage or price-book file stops the scan before any worker starts."""
+    from ..redact import register_values
     from .engines import run_dask, run_local
 
     session_for(config)
@@ -34,6 +35,7 @@ def scan(workspaces: Sequence[Workspace], config: ScanConfig = ScanConfig(), *,
 
     def on_result(result: WorkspaceResult) -> None:
         reduction.add(result)
+        register_values(result.sensitive)  # what a worker read, the output never shows
         if progress is not None:
             progress(result)
 

@@ -84,6 +84,9 @@ class WorkspaceResult:
     groups: tuple[tuple[str, tuple[GroupFigures, ...]], ...] = ()  # per dimension
     findings: tuple[tuple[str, str, str, int], ...] = ()  # (policy, level, outcome, count)
     currency: str = "USD"
+    # The workspace's sensitive values: the driver scrubs every output of them, as
+    # one command's output is scrubbed of its input's (never printed, never in JSON).
+    sensitive: tuple[str, ...] = ()
 
 
 _SESSIONS: dict[ScanConfig, "Session"] = {}
@@ -145,7 +148,7 @@ def _judge(workspace: Workspace, session: "Session", config: ScanConfig,
            changeset: "ChangeSet") -> WorkspaceResult:
     from ..graph import breakdown, build_graph
     from ..plan_summary import PlanSummary
-    from ..redact import Redactor
+    from ..redact import Redactor, sensitive_values
     from ..report.summary import totals
 
     view = standing(changeset)
@@ -169,7 +172,9 @@ def _judge(workspace: Workspace, session: "Session", config: ScanConfig,
         monthly=first.monthly, lower_bound=first.lower_bound,
         gpus_unknown=len(totals(estimate).gpus_unknown), groups=tuple(groups),
         findings=tuple((p, lv, o, n) for (p, lv, o), n in sorted(found.items())),
-        currency=estimate.currency)
+        currency=estimate.currency,
+        sensitive=tuple(sorted(set().union(*(sensitive_values(c) for c in changeset.changes
+                                              if c.sensitive_paths)))))
 
 
 @contextmanager
