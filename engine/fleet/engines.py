@@ -70,7 +70,7 @@ def run_dask(workspaces: Sequence[Workspace], config: ScanConfig, on_result: OnR
                                    processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout="10s")
     except OSError as exc:
         raise InputError(scheduler, f"cannot reach the Dask scheduler: {exc}") from None
     try:

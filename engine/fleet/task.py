@@ -89,12 +89,15 @@ class WorkspaceResult:
     sensitive: tuple[str, ...] = ()
 
 
-_SESSIONS: dict[ScanConfig, "Session"] = {}
+_SESSIONS: dict[tuple[ScanConfig, str | None], "Session"] = {}
+_KEEP_SESSIONS = 8  # a session per default region a manifest names
 
 
-def session_for(config: ScanConfig) -> "Session":
-    """This process's Session for `config`, built on first use."""
-    session = _SESSIONS.get(config)
+def session_for(config: ScanConfig, region: str | None = None) -> "Session":
+    """This process's Session for `config` (and a workspace's own default region),
+    built on first use."""
+    key = (config, region or config.region)
+    session = _SESSIONS.get(key)
     if session is None:
         from ..policy import EvaluationOptions
         from ..session import Session
@@ -102,11 +105,12 @@ def session_for(config: ScanConfig) -> "Session":
         session = Session(policies=None if config.policies is None else list(config.policies),
                           data=config.data, waivers=config.waivers, usage=config.usage,
                           catalog=config.price_books, settings=config.settings,
-                          region=config.region,
+                          region=key[1],
                           options=EvaluationOptions(env=config.env, env_tag=config.env_tag,
                                                     waiver_targets=False))
-        _SESSIONS.clear()  # one scan at a time per process
-        _SESSIONS[config] = session
+        if any(k[0] != config for k in _SESSIONS) or len(_SESSIONS) >= _KEEP_SESSIONS:
+            _SESSIONS.clear()  # another scan's, or too many regions: start again
+        _SESSIONS[key] = session
     return session
 
 
@@ -117,7 +121,8 @@ def scan_batch(workspaces: Sequence[Workspace], config: ScanConfig) -> list[Work
 def scan_workspace(workspace: Workspace, config: ScanConfig) -> WorkspaceResult:
     """The workspace's result; a workspace that cannot be read or priced is a result
     with its one-line reason (a bad workspace never stops the scan)."""
-    session = session_for(config)  # a bad policy or usage file stops the scan: not caught
+    # a bad policy or usage file stops the scan (checked before any worker starts)
+    session = session_for(config, workspace.region)
     shown = workspace.source
     try:
         with _local(workspace, config.settings) as (path, local):

@@ -6,7 +6,8 @@ A workspace is one input the readers know: a plan JSON, a state (`terraform show
 `*.tfstate` file is a workspace, and so is every directory holding `.tf` files.
 A manifest (YAML or JSON) names each workspace, its path (relative to the manifest,
 never outside its directory) or URL (`s3://`, `gs://`, `az://`, `memory://`, ... through
-fsspec), and labels such as team and env.
+fsspec), labels such as team and env, and the region of resources whose input does not
+say it (a raw state has no provider configuration).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Workspace:
     name: str  # unique in the fleet: what every output shows
     source: str  # a local path or a URL
     labels: tuple[tuple[str, str], ...] = ()  # sorted (key, value)
+    region: str | None = None  # for resources whose region the input does not say
 
     @property
     def is_url(self) -> bool:
@@ -109,6 +111,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
     "properties": {
         "version": {"const": 1},
         "labels": {"$ref": "#/$defs/labels"},
+        "region": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,64}$"},
         "workspaces": {
             "type": "array",
             "items": {
@@ -120,6 +123,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
                     "path": {"type": "string", "minLength": 1, "maxLength": 4096},
                     "team": {"type": "string", "minLength": 1, "maxLength": 256},
                     "env": {"type": "string", "minLength": 1, "maxLength": 256},
+                    "region": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,64}$"},
                     "labels": {"$ref": "#/$defs/labels"},
                 },
             },
@@ -156,7 +160,8 @@ def load_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Workspace
         seen[name] = i
         labels = dict(defaults) | (item.get("labels") or {})
         labels.update({k: item[k] for k in ("team", "env") if k in item})
-        out.append(Workspace(name, source, tuple(sorted(labels.items()))))
+        out.append(Workspace(name, source, tuple(sorted(labels.items())),
+                             item.get("region") or doc.data.get("region")))
     if not out:
         raise InputError(path, "the manifest lists no workspaces", where="$.workspaces")
     return tuple(out)

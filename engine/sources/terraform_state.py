@@ -58,17 +58,36 @@ def read_state(document: dict[str, Any], shown: str, *, default_region: str | No
     if len(entries) > limits.resources:
         raise InputError(shown, f"{len(entries)} resources, above the limit of "
                                 f"{limits.resources} (raise it with --limit resources=N)")
+    depends = {e["address"]: e.pop("depends_on") for e in entries}
     plan = {"format_version": "1.2", "resource_changes": entries}
     version = document.get("terraform_version")
     if isinstance(version, str):
         plan["terraform_version"] = version
     cs = read_plan(plan, shown, default_region=default_region, limits=limits, clouds=clouds)
-    return replace(cs, source_format=FORMAT)
+    instances: dict[str, list[str]] = {}
+    for c in cs.changes:
+        instances.setdefault(c.address.rsplit("[", 1)[0] if c.index is not None else c.address,
+                             []).append(c.address)
+    changes = tuple(replace(c, depends_on=tuple(sorted(
+        {a for d in depends.get(c.address, ()) for a in instances.get(d, ())} - {c.address})))
+        for c in cs.changes)
+    return replace(cs, source_format=FORMAT, changes=changes)
+
+
+def _dependencies(value: Any, shown: str, where: str) -> list[str]:
+    """The resource addresses an object depends on, as the state records them."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+        raise InputError(shown, "dependencies must be an array of addresses", where=where)
+    return value
 
 
 def _change(address: str, module: str | None, raw: dict[str, Any], values: Any,
-            sensitive: Any, provider: str | None, index: Any) -> dict[str, Any]:
-    entry = {"address": address, "mode": "managed", "type": raw.get("type"),
+            sensitive: Any, provider: str | None, index: Any, depends_on: list[str]
+            ) -> dict[str, Any]:
+    entry = {"address": address, "depends_on": depends_on, "mode": "managed",
+             "type": raw.get("type"),
              "name": raw.get("name"), "provider_name": provider,
              "change": {"actions": ["no-op"], "before": values, "after": values,
                         "after_unknown": {}, "before_sensitive": sensitive,
@@ -90,8 +109,10 @@ def _shown(document: dict[str, Any], shown: str) -> Iterator[dict[str, Any]]:
             raise InputError(shown, "a module must be an object", where=where)
         if depth > 64:
             raise InputError(shown, "modules are nested too deeply", where=where)
-        resources = module.get("resources") or []
-        children = module.get("child_modules") or []
+        resources = module.get("resources")
+        children = module.get("child_modules")
+        resources = [] if resources is None else resources
+        children = [] if children is None else children
         if not isinstance(resources, list) or not isinstance(children, list):
             raise InputError(shown, "resources and child_modules must be arrays", where=where)
         address = module.get("address") if isinstance(module.get("address"), str) else None
@@ -107,14 +128,16 @@ def _shown(document: dict[str, Any], shown: str) -> Iterator[dict[str, Any]]:
                 raise InputError(shown, f"values must be an object ({res['address']})",
                                  where=at)
             yield _change(res["address"], address, res, values, res.get("sensitive_values"),
-                          res.get("provider_name"), res.get("index"))
+                          res.get("provider_name"), res.get("index"),
+                          _dependencies(res.get("depends_on"), shown, f"{at}/depends_on"))
         for j, child in reversed(list(enumerate(children))):
             stack.append((child, f"{where}/child_modules/{j}", depth + 1))
 
 
 def _raw(document: dict[str, Any], shown: str) -> Iterator[dict[str, Any]]:
     """The managed resources of a version 4 state file, one entry per instance."""
-    resources = document.get("resources") or []
+    resources = document.get("resources")
+    resources = [] if resources is None else resources
     if not isinstance(resources, list):
         raise InputError(shown, "resources must be an array", where="/resources")
     for i, res in enumerate(resources):
@@ -128,7 +151,8 @@ def _raw(document: dict[str, Any], shown: str) -> Iterator[dict[str, Any]]:
         module = res.get("module")
         if module is not None and not isinstance(module, str):
             raise InputError(shown, "module must be a string", where=f"{where}/module")
-        instances = res.get("instances") or []
+        instances = res.get("instances")
+        instances = [] if instances is None else instances
         if not isinstance(instances, list):
             raise InputError(shown, "instances must be an array", where=f"{where}/instances")
         base = f"{module + '.' if module else ''}{res['type']}.{res['name']}"
@@ -151,7 +175,8 @@ def _raw(document: dict[str, Any], shown: str) -> Iterator[dict[str, Any]]:
             address = base if key is None else f"{base}[{json.dumps(key)}]"
             sensitive = _mask(inst.get("sensitive_attributes"), shown, at)
             yield _change(address, module, res, values, sensitive,
-                          _provider(res.get("provider")), key)
+                          _provider(res.get("provider")), key,
+                          _dependencies(inst.get("dependencies"), shown, f"{at}/dependencies"))
 
 
 def _provider(text: Any) -> str | None:
