@@ -110,8 +110,8 @@ def test_builtin_readers_claim_their_formats(tmp_path, text, fmt):
 
 
 def test_builtin_registry_names_and_order():
-    assert builtin_readers().names() == ("terraform-plan", "terraform-hcl", "pulumi-preview",
-                                         "pulumi-export", "pulumi-events")
+    assert builtin_readers().names() == ("terraform-state", "terraform-plan", "terraform-hcl",
+                                         "pulumi-preview", "pulumi-export", "pulumi-events")
 
 
 def test_registry_refuses_duplicates_and_bad_entries():

@@ -1,0 +1,202 @@
+"""Benchmark `costwarden scan`: a generated fleet on every engine.
+
+    python benchmarks/bench_fleet.py [--workspaces 2000] [--resources 50]
+                                     [--engines local:1,local:2,dask:1,dask:2]
+
+The fleet (written once under benchmarks/out/fleet-W-R/) is a deterministic mix of a
+third each: plan JSON (benchmarks/synth.py), raw terraform.tfstate version 4 files
+holding the same kind of resources, and `.tf` root modules. Each engine runs in a
+fresh process (`engine.fleet.scan`, the bundled policy pack) and prints the wall
+time, workspaces per second, the driver's peak memory (its own RSS, not the workers')
+and the engine's overhead per workspace: CPU-seconds the run spent beyond scanning
+(wall × workers − the scan time of the same workspaces in one process) / workspaces.
+Every run's JSON document is compared with the first: they must be the same bytes.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from synth import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+# --- the fleet -----------------------------------------------------------------------------
+
+
+def _state_of(plan: dict) -> dict:
+    """A raw version 4 state holding what the plan's changes leave standing."""
+    resources: dict[tuple, dict] = {}
+    for c in plan["resource_changes"]:
+        after = c["change"]["after"]
+        if after is None:
+            continue
+        key = (c.get("module_address"), c["type"], c["name"])
+        res = resources.setdefault(key, {
+            **({"module": key[0]} if key[0] else {}), "mode": "managed", "type": c["type"],
+            "name": c["name"], "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": []})
+        inst = {"schema_version": 0, "attributes": {**after, "region": "us-east-1"},
+                "sensitive_attributes": []}
+        if "index" in c:
+            inst["index_key"] = c["index"]
+        res["instances"].append(inst)
+    return {"version": 4, "terraform_version": "1.9.8", "serial": 1,
+            "lineage": "00000000-0000-4000-8000-000000000000", "outputs": {},
+            "resources": list(resources.values())}
+
+
+def _hcl_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_hcl_value(x)}" for k, x in v.items()) + " }"
+    return json.dumps(str(v))
+
+
+def _tf_of(plan: dict) -> str:
+    """A root module declaring the plan's instances, volumes, buckets, roles and groups."""
+    lines = ['provider "aws" {', '  region = "us-east-1"', "}", ""]
+    for n, c in enumerate(plan["resource_changes"]):
+        after = c["change"]["after"]
+        if after is None or c["type"] not in ("aws_instance", "aws_ebs_volume", "aws_s3_bucket",
+                                               "aws_iam_role", "aws_security_group"):
+            continue
+        lines.append(f'resource "{c["type"]}" "r{n}" {{')
+        for k, v in after.items():
+            if k == "tags_all":
+                continue
+            if isinstance(v, list):
+                for block in v:
+                    lines.append(f"  {k} {{")
+                    lines += [f"    {bk} = {_hcl_value(bv)}" for bk, bv in block.items()]
+                    lines.append("  }")
+            else:
+                lines.append(f"  {k} = {_hcl_value(v)}")
+        lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def write_fleet(workspaces: int, resources: int) -> Path:
+    root = OUT / f"fleet-{workspaces}-{resources}"
+    done = root / ".complete"
+    if done.exists():
+        return root
+    for i in range(workspaces):
+        plan = generate(resources, seed=5000 + i)
+        team = root / f"team-{i % 17:02d}"
+        team.mkdir(parents=True, exist_ok=True)
+        kind = i % 3
+        if kind == 0:
+            (team / f"ws-{i:06d}.plan.json").write_text(json.dumps(plan, separators=(",", ":")))
+        elif kind == 1:
+            (team / f"ws-{i:06d}.tfstate").write_text(json.dumps(_state_of(plan),
+                                                                separators=(",", ":")))
+        else:
+            (team / f"ws-{i:06d}").mkdir(exist_ok=True)
+            (team / f"ws-{i:06d}" / "main.tf").write_text(_tf_of(plan))
+    done.write_text("")
+    return root
+
+
+# --- one run, in a fresh process -----------------------------------------------------------
+
+
+def run_one(engine: str, workers: int, tree: str, out: str) -> None:
+    """Child process: scan `tree`, write the JSON, print the figures as JSON."""
+    import resource
+
+    from engine.fleet import ScanConfig, discover, scan
+    from engine.fleet.render import render_json
+    from engine.settings import Settings
+
+    start = time.perf_counter()
+    workspaces = discover(tree)
+    doc = scan(workspaces, ScanConfig(settings=Settings()), engine=engine, workers=workers)
+    text = render_json(doc)
+    wall = time.perf_counter() - start
+    Path(out).write_text(text, encoding="utf-8")
+    print(json.dumps({"wall": wall, "workspaces": len(workspaces),
+                      "unreadable": doc["workspaces"]["unreadable"],
+                      "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "sha256": hashlib.sha256(text.encode()).hexdigest()}))
+
+
+def task_time(tree: str) -> None:
+    """Child process: the scan time of every workspace in this process, nothing else."""
+    from engine.fleet import ScanConfig, discover
+    from engine.fleet.task import scan_workspace, session_for
+    from engine.settings import Settings
+
+    config = ScanConfig(settings=Settings())
+    workspaces = discover(tree)
+    session_for(config)
+    start = time.perf_counter()
+    for w in workspaces:
+        scan_workspace(w, config)
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+
+
+def _child(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"run failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--workspaces", type=int, default=2000)
+    ap.add_argument("--resources", type=int, default=50)
+    ap.add_argument("--engines", default="local:1,local:2,dask:1,dask:2")
+    ap.add_argument("--run", nargs=4, metavar=("ENGINE", "WORKERS", "TREE", "OUT"),
+                    help=argparse.SUPPRESS)
+    ap.add_argument("--task-time", metavar="TREE", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.run:
+        engine, workers, tree, out = args.run
+        run_one(engine, int(workers), tree, out)
+        return
+    if args.task_time:
+        task_time(args.task_time)
+        return
+    t0 = time.perf_counter()
+    tree = write_fleet(args.workspaces, args.resources)
+    print(f"fleet: {args.workspaces} workspaces × {args.resources} resources (a third each "
+          f"plan JSON, raw tfstate, .tf module) at {tree.relative_to(ROOT)} "
+          f"({time.perf_counter() - t0:.1f} s to write or find)")
+    scan_seconds = _child("--task-time", str(tree))["seconds"]
+    print(f"scan time in one process, no engine: {scan_seconds:.1f} s "
+          f"({scan_seconds / args.workspaces * 1000:.1f} ms per workspace)")
+    print()
+    print(f"{'engine':<10} {'wall s':>8} {'ws/s':>8} {'driver MiB':>11} "
+          f"{'overhead ms/ws':>15}  same bytes")
+    first = None
+    for spec in args.engines.split(","):
+        engine, _, workers = spec.partition(":")
+        n = int(workers or 1)
+        out = OUT / f"fleet-scan-{engine}-{n}.json"
+        fig = _child("--run", engine, str(n), str(tree), str(out))
+        first = first or fig["sha256"]
+        overhead = (fig["wall"] * n - scan_seconds) / fig["workspaces"] * 1000
+        print(f"{engine + ' ' + str(n):<10} {fig['wall']:>8.1f} "
+              f"{fig['workspaces'] / fig['wall']:>8.1f} {fig['peak_mib']:>11.0f} "
+              f"{overhead:>15.1f}  {'yes' if fig['sha256'] == first else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
