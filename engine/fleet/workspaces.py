@@ -23,7 +23,7 @@ from ..settings import DEFAULT_LIMITS, Limits
 
 FILE_SUFFIXES = (".json", ".tfstate")
 _SKIP_DIRS = {".terraform", ".git", "node_modules", "__pycache__"}
-MAX_WORKSPACES = 1_000_000
+_LOCAL_PROTOCOLS = {"file", "local"}  # in a manifest they would reach outside its folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,11 @@ def _resolve(manifest: str, given: str, line: int | None, where: str) -> str:
     """A workspace path: a URL as it is; a local path joined to the manifest's directory
     (or URL), which it must not leave."""
     if is_url(given):
+        protocols = {part.split("://", 1)[0].lower() for part in given.split("::")}
+        if protocols & _LOCAL_PROTOCOLS:
+            raise InputError(manifest, f"path {given[:200]!r}: a local file is named by a "
+                                       "path relative to the manifest, not a file:// URL",
+                             line=line, where=f"{where}.path")
         return given
     bad = InputError(manifest, f"path {given!r} leaves the manifest's directory (give a "
                                "path inside it, or a URL)", line=line, where=f"{where}.path")

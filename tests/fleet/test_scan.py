@@ -264,3 +264,33 @@ def test_an_unreachable_scheduler_exits_2() -> None:
     result = run_cli("scan", TREE, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9",
                      "--no-progress")
     assert result.code == 2 and "Dask scheduler" in result.err, result
+
+
+def test_a_tree_at_a_url_scans_as_the_same_tree_on_disk() -> None:
+    fs = fsspec.filesystem("memory")
+    root = f"/tree-{uuid.uuid4().hex[:8]}"
+    try:
+        for path in TREE.rglob("*"):
+            if path.is_file():
+                fs.pipe(f"{root}/{path.relative_to(TREE).as_posix()}", path.read_bytes())
+        remote = scan_json(f"memory://{root}", "--region", "us-east-1")
+    finally:
+        fs.rm(root, recursive=True)
+    local = scan_json(TREE, "--region", "us-east-1")
+    assert remote["showback"] == local["showback"] and remote["total"] == local["total"]
+    assert [u["reason"].split(": ", 1)[0] for u in remote["unreadable"]] == \
+        [f"memory://{root}/broken.json:1"]
+
+
+def test_the_progress_bar_counts_workspaces() -> None:
+    import io
+
+    from engine.fleet import ScanConfig, discover, scan
+    from engine.fleet.progress import Progress
+
+    stream = io.StringIO()
+    workspaces = discover(str(TREE))
+    bar = Progress(len(workspaces), stream)
+    scan(workspaces, ScanConfig(region="us-east-1"), progress=bar)
+    bar.close()
+    assert "3/3 workspaces" in stream.getvalue() and "1 unreadable" in stream.getvalue()

@@ -98,6 +98,8 @@ BAD = [
     ("workspaces: [{path: ../outside.json}]", "leaves the manifest's directory"),
     ("workspaces: [{path: /etc/passwd}]", "leaves the manifest's directory"),
     ("workspaces: [{path: a/../../b}]", "leaves the manifest's directory"),
+    ("workspaces: [{path: 'file:///etc/passwd'}]", "not a file:// URL"),
+    ("workspaces: [{path: 'simplecache::file:///etc/x.json'}]", "not a file:// URL"),
     ("workspaces: [{path: a.json}, {path: b.json, name: a.json}]", "also used by"),
     ("workspaces: []", "lists no workspaces"),
     ("workspaces:\n  - path: a.json\n    colour: red\n", ":3: "),
