@@ -23,6 +23,15 @@ def batches(workspaces: Sequence[Workspace], size: int) -> Iterator[Sequence[Wor
         yield workspaces[i:i + size]
 
 
+def failed(batch: Sequence[Workspace], exc: BaseException) -> list[WorkspaceResult]:
+    """A batch whose worker died (killed, out of memory): each workspace says so."""
+    from ..errors import one_line
+
+    why = one_line(f"{type(exc).__name__}: {exc}")[:300]
+    return [WorkspaceResult(w, error=f"{w.source}: the worker scanning it failed ({why})")
+            for w in batch]
+
+
 def batch_size(count: int, workers: int) -> int:
     """Small enough to keep every worker busy to the end and the progress moving,
     large enough that sending a task costs little beside scanning it."""
@@ -44,10 +53,15 @@ def run_local(workspaces: Sequence[Workspace], config: ScanConfig, on_result: On
                                           multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         size = batch_size(len(workspaces), workers)
-        futures = [pool.submit(scan_batch, list(b), config) for b in batches(workspaces, size)]
+        futures = {pool.submit(scan_batch, list(b), config): b
+                   for b in batches(workspaces, size)}
         try:
             for future in as_completed(futures):
-                for result in future.result():
+                try:
+                    results = future.result()
+                except Exception as exc:  # noqa: BLE001 - the process died, not the input
+                    results = failed(futures[future], exc)
+                for result in results:
                     on_result(result)
         except BaseException:
             for f in futures:
@@ -77,10 +91,14 @@ def run_dask(workspaces: Sequence[Workspace], config: ScanConfig, on_result: OnR
         n = len(client.scheduler_info().get("workers", {})) or (workers or 1)
         shared = client.scatter(config, broadcast=True)
         size = batch_size(len(workspaces), n)
-        futures = [client.submit(scan_batch, list(b), shared, pure=False)
-                   for b in batches(workspaces, size)]
-        for future in as_completed(futures):
-            for result in future.result():
+        futures = {client.submit(scan_batch, list(b), shared, pure=False): b
+                   for b in batches(workspaces, size)}
+        for future in as_completed(list(futures)):
+            try:
+                results = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker, ...)
+                results = failed(futures[future], exc)
+            for result in results:
                 on_result(result)
             future.release()
     finally:

@@ -9,7 +9,7 @@ rounded only in the document, so that they still add up to the total
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any, Iterable
 
@@ -25,7 +25,7 @@ VERSION = "1"
 
 @dataclass
 class _Group:
-    workspaces: set[str] = field(default_factory=set)
+    workspaces: int = 0  # a workspace adds to a group once
     resources: int = 0
     gpus: int = 0
     unknown: int = 0
@@ -33,13 +33,13 @@ class _Group:
     monthly: Decimal = ZERO
     lower_bound: bool = False
 
-    def add(self, workspace: str, resources: int, gpus: int, unknown: int, hourly: Decimal,
+    def add(self, resources: int, gpus: int, unknown: int, hourly: Decimal,
             monthly: Decimal, lower_bound: bool) -> None:
         with localcontext() as ctx:
             ctx.prec = 80
             self.hourly += hourly
             self.monthly += monthly
-        self.workspaces.add(workspace)
+        self.workspaces += 1
         self.resources += resources
         self.gpus += gpus
         self.unknown += unknown
@@ -55,7 +55,7 @@ class FleetReduction:
         self.currency: set[str] = set()
         self.groups: dict[str, dict[str, _Group]] = {}
         self.gpus: dict[str, _Group] = {}
-        self.findings: dict[tuple[str, str, str], _Group] = {}
+        self.findings: dict[tuple[str, str, str], tuple[list[int], list[str]]] = {}
         self.rows: dict[str, dict[str, Any]] = {}
         self.errors: dict[str, str] = {}
         self.total = _Group()
@@ -73,23 +73,24 @@ class FleetReduction:
         gpus = dict(s.gpus_after)
         n_gpus = sum(gpus.values())
         self.currency.add(result.currency)
-        self.total.add(ws.name, s.resources, n_gpus, 0, result.hourly, result.monthly,
+        self.total.add(s.resources, n_gpus, 0, result.hourly, result.monthly,
                        result.lower_bound)
         self.gpus_unknown += result.gpus_unknown
         for spec, rows in result.groups:
             into = self.groups.setdefault(spec, {})
             for r in rows:
-                into.setdefault(r.group, _Group()).add(ws.name, r.resources, r.gpus, r.unknown,
+                into.setdefault(r.group, _Group()).add(r.resources, r.gpus, r.unknown,
                                                         r.hourly, r.monthly, r.lower_bound)
         for key, value in ws.labels:
             into = self.groups.setdefault(f"label:{key}", {})
-            into.setdefault(value, _Group()).add(ws.name, s.resources, n_gpus, 0, result.hourly,
+            into.setdefault(value, _Group()).add(s.resources, n_gpus, 0, result.hourly,
                                                  result.monthly, result.lower_bound)
         for model, n in gpus.items():
-            self.gpus.setdefault(model, _Group()).add(ws.name, 0, n, 0, ZERO, ZERO, False)
+            self.gpus.setdefault(model, _Group()).add(0, n, 0, ZERO, ZERO, False)
         for policy, level, outcome, n in result.findings:
-            g = self.findings.setdefault((policy, level, outcome), _Group())
-            g.add(ws.name, n, 0, 0, ZERO, ZERO, False)
+            count, where = self.findings.setdefault((policy, level, outcome), ([0], []))
+            count[0] += n
+            where.append(ws.name)
         if s.blocking:
             self.blocking.add(ws.name)
         outcomes: dict[str, int] = {}
@@ -124,11 +125,11 @@ class FleetReduction:
                       "resources": self.total.resources, "gpus": self.total.gpus,
                       "gpus_unknown": self.gpus_unknown},
             "showback": showback,
-            "gpus": [{"model": m, "count": g.gpus, "workspaces": len(g.workspaces)}
+            "gpus": [{"model": m, "count": g.gpus, "workspaces": g.workspaces}
                      for m, g in sorted(self.gpus.items(), key=lambda i: (-i[1].gpus, i[0]))],
-            "policies": [{"policy": p, "level": lv, "outcome": o, "findings": g.resources,
-                          "workspaces": sorted(g.workspaces)}
-                         for (p, lv, o), g in sorted(self.findings.items())],
+            "policies": [{"policy": p, "level": lv, "outcome": o, "findings": count[0],
+                          "workspaces": sorted(where)}
+                         for (p, lv, o), (count, where) in sorted(self.findings.items())],
             "workspace_results": [self._row(self.rows[n], money) for n in sorted(self.rows)],
             "unreadable": [{"workspace": n, "source": self.listed[n].source,
                             "reason": self.errors[n]} for n in sorted(self.errors)],
@@ -148,12 +149,12 @@ class FleetReduction:
             for name, row in self.rows.items():
                 if key not in row["labels"]:
                     into.setdefault(UNLABELLED, _Group()).add(
-                        name, row["resources"], sum(row["gpus"].values()), 0, row["hourly"],
+                        row["resources"], sum(row["gpus"].values()), 0, row["hourly"],
                         row["monthly"], row["lower_bound"])
         by_workspace: dict[str, _Group] = {}
         for name, row in self.rows.items():
             by_workspace.setdefault(name, _Group()).add(
-                name, row["resources"], sum(row["gpus"].values()), 0, row["hourly"],
+                row["resources"], sum(row["gpus"].values()), 0, row["hourly"],
                 row["monthly"], row["lower_bound"])
         self.groups["workspace"] = by_workspace
 
@@ -176,7 +177,7 @@ def _rows(groups: dict[str, _Group], money: Any) -> list[dict[str, Any]]:
     ordered = sorted(groups.items(), key=lambda i: (-i[1].hourly, i[0]))
     hs = round_preserving_sum([g.hourly for _, g in ordered], HOURLY_QUANTUM)
     ms = round_preserving_sum([g.monthly for _, g in ordered], MONTHLY_QUANTUM)
-    return [{"group": name, "workspaces": len(g.workspaces), "resources": g.resources,
+    return [{"group": name, "workspaces": g.workspaces, "resources": g.resources,
              "gpus": g.gpus, "unknown": g.unknown, "hourly": money(h), "monthly": money(m),
              "lower_bound": g.lower_bound}
             for (name, g), h, m in zip(ordered, hs, ms)]

@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 FORMATS = ("table", "json", "markdown", "html")
-_TOP = 15  # rows of each showback in the table and markdown (JSON and HTML have them all)
+_TOP = 15  # rows of each showback in the table and markdown
+_HTML_ROWS = 2000  # rows of one HTML table (the JSON has them all)
+_UNREADABLE = 50  # unreadable workspaces listed in the table and markdown
 _NAMES = {"module": "module", "type": "resource type", "cloud": "cloud", "region": "region",
           "workspace": "workspace"}
 
@@ -87,10 +89,15 @@ def render_table(doc: dict[str, Any]) -> str:
     lines += _baseline_text(doc.get("comparison"))
     if doc["unreadable"]:
         lines += ["", f"Unreadable workspaces: {len(doc['unreadable'])}"]
-        lines += [f"  {u['workspace']}: {u['reason']}" for u in doc["unreadable"]]
+        lines += [f"  {u['workspace']}: {u['reason']}" for u in doc["unreadable"][:_UNREADABLE]]
+        lines += _more(len(doc["unreadable"]) - _UNREADABLE, "  ")
     lines += ["", f"Money in {doc['currency']}; $/month is 730 h unless usage says otherwise; "
                   "≥: some cost is unknown or known only in part."]
     return "\n".join(lines) + "\n"
+
+
+def _more(count: int, indent: str) -> list[str]:
+    return [f"{indent}… and {count} more (see --format json)"] if count > 0 else []
 
 
 def _baseline_text(cmp: dict[str, Any] | None) -> list[str]:
@@ -144,7 +151,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines += ["", "### Since the baseline", "", *(esc(x.strip()) + "  " for x in base[1:])]
     if doc["unreadable"]:
         lines += ["", "### Unreadable workspaces", ""]
-        lines += [f"- {code(u['workspace'])}: {esc(u['reason'])}" for u in doc["unreadable"]]
+        lines += [f"- {code(u['workspace'])}: {esc(u['reason'])}"
+                  for u in doc["unreadable"][:_UNREADABLE]]
+        lines += _more(len(doc["unreadable"]) - _UNREADABLE, "- ")
     lines += ["", f"Money in {esc(doc['currency'])}; $/month is 730 h unless usage says otherwise."]
     return "\n".join(lines) + "\n"
 
@@ -192,8 +201,11 @@ def _cell(text: Any, sort: Any = None, numeric: bool = False) -> str:
 
 def _table(header: list[tuple[str, bool]], rows: list[list[str]]) -> str:
     head = "".join(f'<th{" class=n" if n else ""}>{html.escape(h)}</th>' for h, n in header)
-    body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
-    return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows[:_HTML_ROWS])
+    more = f"<p>… and {len(rows) - _HTML_ROWS} more rows (see --format json)</p>" \
+        if len(rows) > _HTML_ROWS else ""
+    return (f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            f"</table>{more}")
 
 
 def _showback_html(rows: list[dict[str, Any]]) -> str:
