@@ -128,17 +128,26 @@ def scan_workspace(workspace: Workspace, config: ScanConfig) -> WorkspaceResult:
         with _local(workspace, config.settings) as (path, local):
             try:
                 changeset = session.read(path)
-            except CostwardenError as exc:
-                raise InputError(None, str(exc).replace(local, shown) if local else str(exc)) \
-                    from None
-        return _judge(workspace, session, config, replace(changeset, source_path=shown))
-    except CostwardenError as exc:
-        return WorkspaceResult(workspace, error=one_line(str(exc)))
-    except RecursionError:
-        return WorkspaceResult(workspace, error=f"{shown}: nested too deeply")
-    except Exception as exc:  # a bug must not stop the other workspaces either
-        return WorkspaceResult(workspace, error=one_line(
-            f"{shown}: internal error: {type(exc).__name__}: {exc}"))
+                return _judge(workspace, session, config,
+                              replace(changeset, source_path=shown))
+            except Exception as exc:  # noqa: BLE001 - every failure is the workspace's line
+                return _failure(workspace, exc, local)
+    except Exception as exc:  # noqa: BLE001 - fetching it from its URL failed
+        return _failure(workspace, exc, "")
+
+
+def _failure(workspace: Workspace, exc: Exception, local: str) -> WorkspaceResult:
+    """The one line a workspace that could not be scanned is reported with (a
+    temporary copy's path reads as the workspace's URL)."""
+    shown = workspace.source
+    if isinstance(exc, CostwardenError):
+        text = str(exc)
+    elif isinstance(exc, RecursionError):
+        text = f"{shown}: nested too deeply"
+    else:  # a bug must not stop the other workspaces either
+        text = f"{shown}: internal error: {type(exc).__name__}: {exc}"
+    return WorkspaceResult(workspace, error=one_line(text.replace(local, shown) if local
+                                                     else text))
 
 
 def standing(changeset: "ChangeSet") -> "ChangeSet":
