@@ -7,9 +7,11 @@ The fleet (written once under benchmarks/out/fleet-W-R/) is a deterministic mix 
 third each: plan JSON (benchmarks/synth.py), raw terraform.tfstate version 4 files
 holding the same kind of resources, and `.tf` root modules. Each engine runs in a
 fresh process (`engine.fleet.scan`, the bundled policy pack) and prints the wall
-time, workspaces per second, the driver's peak memory (its own RSS, not the workers')
-and the engine's overhead per workspace: CPU-seconds the run spent beyond scanning
-(wall × workers − the scan time of the same workspaces in one process) / workspaces.
+time, workspaces per second, the mean time a workspace took where it was scanned, the
+driver's peak memory (its own RSS, not the workers') and the engine's overhead per
+workspace: the worker-seconds the run spent beyond scanning, (wall × workers − the sum
+of the workspaces' scan times) / workspaces: starting workers, loading a Session in
+each, shipping tasks and results, reducing, rendering.
 Every run's JSON document is compared with the first: they must be the same bytes.
 Prints figures; asserts nothing.
 """
@@ -123,31 +125,22 @@ def run_one(engine: str, workers: int, tree: str, out: str) -> None:
     from engine.fleet.render import render_json
     from engine.settings import Settings
 
+    scanned = [0.0]
+
+    def add(result) -> None:  # type: ignore[no-untyped-def]
+        scanned[0] += result.seconds
+
     start = time.perf_counter()
     workspaces = discover(tree)
-    doc = scan(workspaces, ScanConfig(settings=Settings()), engine=engine, workers=workers)
+    doc = scan(workspaces, ScanConfig(settings=Settings()), engine=engine, workers=workers,
+               progress=add)
     text = render_json(doc)
     wall = time.perf_counter() - start
     Path(out).write_text(text, encoding="utf-8")
-    print(json.dumps({"wall": wall, "workspaces": len(workspaces),
+    print(json.dumps({"wall": wall, "workspaces": len(workspaces), "scanned": scanned[0],
                       "unreadable": doc["workspaces"]["unreadable"],
                       "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "sha256": hashlib.sha256(text.encode()).hexdigest()}))
-
-
-def task_time(tree: str) -> None:
-    """Child process: the scan time of every workspace in this process, nothing else."""
-    from engine.fleet import ScanConfig, discover
-    from engine.fleet.task import scan_workspace, session_for
-    from engine.settings import Settings
-
-    config = ScanConfig(settings=Settings())
-    workspaces = discover(tree)
-    session_for(config)
-    start = time.perf_counter()
-    for w in workspaces:
-        scan_workspace(w, config)
-    print(json.dumps({"seconds": time.perf_counter() - start}))
 
 
 def _child(*args: str) -> dict:
@@ -165,25 +158,18 @@ def main() -> None:
     ap.add_argument("--engines", default="local:1,local:2,dask:1,dask:2")
     ap.add_argument("--run", nargs=4, metavar=("ENGINE", "WORKERS", "TREE", "OUT"),
                     help=argparse.SUPPRESS)
-    ap.add_argument("--task-time", metavar="TREE", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
         engine, workers, tree, out = args.run
         run_one(engine, int(workers), tree, out)
-        return
-    if args.task_time:
-        task_time(args.task_time)
         return
     t0 = time.perf_counter()
     tree = write_fleet(args.workspaces, args.resources)
     print(f"fleet: {args.workspaces} workspaces × {args.resources} resources (a third each "
           f"plan JSON, raw tfstate, .tf module) at {tree.relative_to(ROOT)} "
           f"({time.perf_counter() - t0:.1f} s to write or find)")
-    scan_seconds = _child("--task-time", str(tree))["seconds"]
-    print(f"scan time in one process, no engine: {scan_seconds:.1f} s "
-          f"({scan_seconds / args.workspaces * 1000:.1f} ms per workspace)")
     print()
-    print(f"{'engine':<10} {'wall s':>8} {'ws/s':>8} {'driver MiB':>11} "
+    print(f"{'engine':<10} {'wall s':>8} {'ws/s':>8} {'scan ms/ws':>11} {'driver MiB':>11} "
           f"{'overhead ms/ws':>15}  same bytes")
     first = None
     for spec in args.engines.split(","):
@@ -192,9 +178,10 @@ def main() -> None:
         out = OUT / f"fleet-scan-{engine}-{n}.json"
         fig = _child("--run", engine, str(n), str(tree), str(out))
         first = first or fig["sha256"]
-        overhead = (fig["wall"] * n - scan_seconds) / fig["workspaces"] * 1000
+        per = fig["scanned"] / fig["workspaces"] * 1000
+        overhead = (fig["wall"] * n - fig["scanned"]) / fig["workspaces"] * 1000
         print(f"{engine + ' ' + str(n):<10} {fig['wall']:>8.1f} "
-              f"{fig['workspaces'] / fig['wall']:>8.1f} {fig['peak_mib']:>11.0f} "
+              f"{fig['workspaces'] / fig['wall']:>8.1f} {per:>11.1f} {fig['peak_mib']:>11.0f} "
               f"{overhead:>15.1f}  {'yes' if fig['sha256'] == first else 'NO'}")
 
 

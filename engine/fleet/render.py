@@ -169,7 +169,6 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 th{cursor:pointer;background:#f4f4f4;user-select:none}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 .chart rect{fill:#3b6ea5}.chart text{font-size:12px}
-details{margin:.5em 0}
 """
 
 # Sorting: a click on a header sorts its table by that column (numbers by value).

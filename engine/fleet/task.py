@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -87,6 +88,7 @@ class WorkspaceResult:
     # The workspace's sensitive values: the driver scrubs every output of them, as
     # one command's output is scrubbed of its input's (never printed, never in JSON).
     sensitive: tuple[str, ...] = ()
+    seconds: float = 0.0  # spent scanning it, where it ran (for benchmarks; not reported)
 
 
 _SESSIONS: dict[tuple[ScanConfig, str | None], "Session"] = {}
@@ -123,6 +125,12 @@ def scan_workspace(workspace: Workspace, config: ScanConfig) -> WorkspaceResult:
     with its one-line reason (a bad workspace never stops the scan)."""
     # a bad policy or usage file stops the scan (checked before any worker starts)
     session = session_for(config, workspace.region)
+    started = time.perf_counter()
+    result = _scan(workspace, session, config)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _scan(workspace: Workspace, session: "Session", config: ScanConfig) -> WorkspaceResult:
     shown = workspace.source
     try:
         with _local(workspace, config.settings) as (path, local):
