@@ -12,7 +12,7 @@ from ..redact import safe
 
 def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     from ..fleet.engines import ENGINES
-    from ..fleet.render import FORMATS
+    from ..report.formats import builtin_formats
     from .options import add_policy_options
 
     p = sub.add_parser("scan", help="fleet scan: showback, GPU inventory and policy posture "
@@ -47,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction, formats: Any = None) -> None:
     p.add_argument("--env", metavar="NAME", help="environment for level overrides")
     p.add_argument("--env-tag", metavar="KEY", default="environment",
                    help="tag that names a resource's environment (default: environment)")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    (formats or builtin_formats()).add_option(p, "scan", default="table")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from ..fleet import ScanConfig, discover, load_manifest, scan
     from ..fleet.baseline import compare, load_baseline
     from ..fleet.progress import Progress
-    from ..fleet.render import render
+    from ..report.formats import Report
     from ..fleet.task import DEFAULT_TAGS
     from ..fleet.workspaces import is_url
 
@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     if baseline is not None:
         document["comparison"] = compare(document, baseline, args.baseline)
-    text = safe(render(document, args.format))
+    text = safe(args.output_formats.render(Report("scan", document=document, options=args),
+                                           args.format))
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:

@@ -1,5 +1,6 @@
 """The fleet scan's outputs, all from its JSON document: table, JSON, markdown and an
-offline HTML page (sortable tables, a bar chart of $/h by team; no network asset)."""
+offline HTML page (sortable tables, a bar chart of $/h by team; no network asset).
+Offered to `scan --format` through the output-format registry (engine/report/formats.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import json
 from decimal import Decimal
 from typing import Any, Callable
 
-FORMATS = ("table", "json", "markdown", "html")
 _TOP = 15  # rows of each showback in the table and markdown
 _HTML_ROWS = 2000  # rows of one HTML table (the JSON has them all)
 _UNREADABLE = 50  # unreadable workspaces listed in the table and markdown

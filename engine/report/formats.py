@@ -200,6 +200,14 @@ def _breakdown_json(r: Report) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _scan(fmt: str) -> Callable[[Report], str]:
+    def render(r: Report) -> str:
+        from ..fleet.render import render as render_scan
+
+        return render_scan(r.document, fmt)
+    return render
+
+
 def _builtin() -> list[OutputFormat]:
     return [
         OutputFormat("table", ("estimate",), _estimate_table, "terminal table"),
@@ -226,4 +234,9 @@ def _builtin() -> list[OutputFormat]:
         OutputFormat("table", ("breakdown",), _breakdown_table, "terminal table"),
         OutputFormat("json", ("breakdown",), _breakdown_json, "the breakdown document",
                      machine_readable=True),
+        OutputFormat("table", ("scan",), _scan("table"), "terminal table"),
+        OutputFormat("json", ("scan",), _scan("json"), "the fleet scan document",
+                     machine_readable=True),
+        OutputFormat("markdown", ("scan",), _scan("markdown"), "a fleet report in Markdown"),
+        OutputFormat("html", ("scan",), _scan("html"), "a self-contained HTML page"),
     ]

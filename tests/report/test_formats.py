@@ -26,6 +26,7 @@ def at_repo_root(monkeypatch):
     ("graph", ("mermaid", "dot", "json", "html")),
     ("diff", ("table", "json", "markdown")),
     ("breakdown", ("table", "json")),
+    ("scan", ("table", "json", "markdown", "html")),
     ("policy", ()),
 ])
 def test_each_command_offers_its_formats_in_order(command, names):
