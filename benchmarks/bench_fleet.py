@@ -13,6 +13,8 @@ workspace: the worker-seconds the run spent beyond scanning, (wall Ã— workers âˆ
 of the workspaces' scan times) / workspaces: starting workers, loading a Session in
 each, shipping tasks and results, reducing, rendering.
 Every run's JSON document is compared with the first: they must be the same bytes.
+Last, the driver's side of a larger fleet (`--reduce`, default 100,000): real results
+of 300 workspaces, renamed and repeated, reduced and rendered, with its time and memory.
 Prints figures; asserts nothing.
 """
 
@@ -143,6 +145,35 @@ def run_one(engine: str, workers: int, tree: str, out: str) -> None:
                       "sha256": hashlib.sha256(text.encode()).hexdigest()}))
 
 
+def reduce_run(tree: str, count: int) -> None:
+    """Child process: the driver's side of a `count`-workspace fleet: real results of the
+    first 300 workspaces of `tree`, renamed and repeated, reduced and rendered as JSON."""
+    import resource
+    from dataclasses import replace
+
+    from engine.fleet import ScanConfig, discover
+    from engine.fleet.reduce import FleetReduction
+    from engine.fleet.render import render_json
+    from engine.fleet.task import scan_workspace
+    from engine.settings import Settings
+
+    config = ScanConfig(settings=Settings())
+    sample = [scan_workspace(w, config) for w in discover(tree)[:300]]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results = (replace(r, workspace=replace(r.workspace, name=f"{i:06d}-{r.workspace.name}"))
+               for i, r in ((i, sample[i % len(sample)]) for i in range(count)))
+    start = time.perf_counter()
+    listed = [replace(r.workspace, name=f"{i:06d}-{r.workspace.name}")
+              for i, r in ((i, sample[i % len(sample)]) for i in range(count))]
+    reduction = FleetReduction(listed, config)
+    for r in results:
+        reduction.add(r)
+    text = render_json(reduction.document())
+    print(json.dumps({"seconds": time.perf_counter() - start, "before_mib": rss,
+                      "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "json_mib": len(text.encode()) / 2**20}))
+
+
 def _child(*args: str) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
                           cwd=ROOT)
@@ -156,9 +187,15 @@ def main() -> None:
     ap.add_argument("--workspaces", type=int, default=2000)
     ap.add_argument("--resources", type=int, default=50)
     ap.add_argument("--engines", default="local:1,local:2,dask:1,dask:2")
+    ap.add_argument("--reduce", type=int, default=100_000, metavar="N",
+                    help="also reduce N workspaces' results in one driver (0: skip)")
+    ap.add_argument("--reduce-run", nargs=2, metavar=("TREE", "N"), help=argparse.SUPPRESS)
     ap.add_argument("--run", nargs=4, metavar=("ENGINE", "WORKERS", "TREE", "OUT"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.reduce_run:
+        reduce_run(args.reduce_run[0], int(args.reduce_run[1]))
+        return
     if args.run:
         engine, workers, tree, out = args.run
         run_one(engine, int(workers), tree, out)
@@ -183,6 +220,13 @@ def main() -> None:
         print(f"{engine + ' ' + str(n):<10} {fig['wall']:>8.1f} "
               f"{fig['workspaces'] / fig['wall']:>8.1f} {per:>11.1f} {fig['peak_mib']:>11.0f} "
               f"{overhead:>15.1f}  {'yes' if fig['sha256'] == first else 'NO'}")
+    if args.reduce:
+        fig = _child("--reduce-run", str(tree), str(args.reduce))
+        print()
+        print(f"driver of a {args.reduce:,}-workspace fleet (real results repeated): reduce and "
+              f"render {fig['seconds']:.1f} s, peak {fig['peak_mib']:.0f} MiB "
+              f"({fig['before_mib']:.0f} MiB with its Session, before the results), "
+              f"JSON {fig['json_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":
