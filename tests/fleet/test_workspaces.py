@@ -134,3 +134,16 @@ def test_a_symbolic_link_out_of_the_manifest_directory_is_refused(tmp_path: Path
 def test_a_missing_manifest(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="manifest file not found"):
         load_manifest(str(tmp_path / "nope.yaml"))
+
+
+def test_the_readme_manifest_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Fleet scan"):]
+    block = section[section.index("```yaml\n") + 8:]
+    (tmp_path / "fleet.yaml").write_text(block[:block.index("```")])
+    found = load_manifest(str(tmp_path / "fleet.yaml"))
+    assert [w.name for w in found] == ["ml-training-prod", "inference",
+                                       "gs://acme-pulumi/exports/serving.json"]
+    assert dict(found[1].labels) == {"cost-center": "CC-2", "owner": "platform",
+                                     "team": "ml-platform"}
+    assert found[1].region == "us-west-2" and found[0].region == "us-east-1"
