@@ -131,7 +131,8 @@ def test_version_imports_nothing_heavy():
 
 @pytest.mark.parametrize("argv, line", [
     (["nope"], "costwarden: argument COMMAND: invalid choice: 'nope' (choose from 'estimate', "
-               "'check', 'policy', 'catalog', 'graph', 'breakdown', 'hook', 'diff', 'comment')"),
+               "'check', 'policy', 'catalog', 'graph', 'breakdown', 'hook', 'diff', 'comment', "
+               "'scan')"),
     (["estimate"], "costwarden estimate: the following arguments are required: path"),
     (["hook", "tags", "--bad"], "costwarden: unrecognized arguments: --bad"),
 ])
