@@ -64,14 +64,15 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def _provider(name: str | None) -> str | None:
-    """A catalog provider from `--cloud`: the catalog's own name, or a cloud bundle's."""
+    """A catalog provider from `--cloud`: the catalog's own name (`azurerm`), a cloud
+    bundle's (`azure`, `google`) or its refresh argument (`gcp`)."""
     if name is None:
         return None
     from ..clouds import builtin_clouds
 
     for cloud in builtin_clouds():
-        if name == cloud.name and cloud.catalog_refresh:
-            return cloud.catalog_refresh
+        if name in (cloud.name, cloud.catalog_refresh) and cloud.providers:
+            return cloud.providers[0]
     return name
 
 

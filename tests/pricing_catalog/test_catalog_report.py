@@ -34,8 +34,10 @@ def test_coverage_table_and_json() -> None:
     assert rows[("ec2", "us-gov-west-1")]["sources"] == [{"id": "KGOV", "as_of": "2026-07-20"}]
     assert ("data_transfer", "ap-northeast-1") in rows
     assert {r["provider"] for r in doc} == {"aws"}
-    # a cloud bundle's name means its catalog provider
-    assert run_cli("catalog", "coverage", "--cloud", "google").code == 0
+    # a cloud bundle's name, or its refresh argument, means its catalog provider
+    for cloud, provider in (("google", "google"), ("gcp", "google"), ("azure", "azurerm")):
+        rows = json.loads(run_cli("catalog", "coverage", "--cloud", cloud, "--format", "json").out)
+        assert rows and {r["provider"] for r in rows} == {provider}, cloud
     assert "no prices match" in run_cli("catalog", "coverage", "--region", "nowhere-1").out
 
 
