@@ -16,7 +16,8 @@ from typing import Mapping
 # ones it prices (engine.clouds, Cloud.purchase_options); the JSON schemas' enums are
 # checked against it by tests/costs/test_cloud_catalog.py.
 PURCHASE_OPTIONS = ("on_demand", "spot", "reserved_1y", "reserved_3y", "low_priority",
-                    "committed_1y", "committed_3y")
+                    "committed_1y", "committed_3y", "savings_plan_compute_1y_no_upfront",
+                    "savings_plan_compute_3y_no_upfront")
 
 
 @dataclass(frozen=True, slots=True)

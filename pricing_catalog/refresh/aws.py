@@ -8,6 +8,8 @@ Three ways in, one product shape (`aws_offers`):
   the products the catalog holds and their terms.
 - `--from api` (credentials allowed `pricing:GetProducts`): `pricing.get_products`,
   paginated, one region filter per offer; each PriceList entry is one product.
+- Savings Plans (with `ec2`, from the bulk files): the Compute Savings Plans
+  region file the offer index names, streamed the same way (`aws_savings`).
 - `--spot` (credentials allowed `ec2:DescribeSpotPriceHistory`): the current observed
   spot price per instance type; it replaces an estimated Spot Advisor band.
 
@@ -36,6 +38,7 @@ from ..errors import CatalogError
 from ..records import merge_into, record_key, write
 from . import http
 from .aws_offers import DEFAULT_SERVICES, FILLS, OFFERS, Target, records, target
+from .aws_savings import read_savings_plans, savings_plan_records
 from .http import RefreshError
 
 BULK_ENDPOINT = "https://pricing.us-east-1.amazonaws.com"
@@ -239,7 +242,41 @@ def refresh_bulk(endpoint: str, names: Sequence[str], regions: Sequence[str], to
                         "licence": "AWS public price list"}
                 n = _add_offer(collected, offer_code, offer, region, source, meta)
                 log(f"{offer_code} {region}: {n} records ({len(offer.products)} products kept)")
+        if "ec2" in names:
+            _savings_plans(client, endpoint, offers.get("AmazonEC2"), regions, today, log,
+                           collected)
     return collected
+
+
+def _savings_plans(client: Any, endpoint: str, entry: Any, regions: Sequence[str], today: date,
+                   log: Callable[[str], None], collected: Collected) -> None:
+    """Compute Savings Plans rates of EC2 instances (`aws_savings`), per region."""
+    url = entry.get("currentSavingsPlanIndexUrl") if isinstance(entry, dict) else None
+    if url is None:
+        log("the offer index names no Savings Plans region index for AmazonEC2")
+        return
+    url = _path(url, "offer index: currentSavingsPlanIndexUrl of AmazonEC2")
+    region_index = http.get_json(client, url)
+    listed = region_index.get("regions") if isinstance(region_index, dict) else None
+    if not isinstance(listed, list):
+        raise RefreshError(f"{url}: no 'regions' list")
+    by_region = {r.get("regionCode"): r for r in listed if isinstance(r, dict)}
+    for region in regions:
+        if region not in by_region:
+            log(f"AWSComputeSavingsPlan has no file for {region}")
+            continue
+        file_url = _path(by_region[region].get("versionUrl"), f"{url}: versionUrl of {region}")
+        with http.stream(client, file_url) as fh:
+            got = read_savings_plans(fh, f"AWSComputeSavingsPlan {region} file")
+        as_of = _date_of(got.publication, today)
+        meta = {"title": "AWS Savings Plans price list (AWSComputeSavingsPlan bulk files)",
+                "location": endpoint.rstrip("/") + "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/",
+                "as_of": as_of, "licence": "AWS public price list"}
+        recs = savings_plan_records(got, region, f"PLSP-{as_of}", as_of)
+        for rec in recs:
+            collected.add("ec2", rec, meta)
+        log(f"AWSComputeSavingsPlan {region}: {len(recs)} records "
+            f"({len(got.plans)} Compute Savings Plans kept)")
 
 
 # --- Query API ------------------------------------------------------------------

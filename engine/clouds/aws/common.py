@@ -148,9 +148,11 @@ def instance_key(region: str | None, instance_type: str, tenancy: str = "shared"
 PURCHASE_USAGE = UsageField(
     "purchase_option", "how the instances are bought: on_demand, spot, reserved_1y or "
     "reserved_3y (standard, no upfront; also spelled reserved_1y_no_upfront, "
-    "reserved_3y_no_upfront)",
+    "reserved_3y_no_upfront), or covered by a Compute Savings Plan: "
+    "savings_plan_compute_1y_no_upfront, savings_plan_compute_3y_no_upfront",
     choices=("on_demand", "spot", "reserved_1y", "reserved_3y", "reserved_1y_no_upfront",
-             "reserved_3y_no_upfront"))
+             "reserved_3y_no_upfront", "savings_plan_compute_1y_no_upfront",
+             "savings_plan_compute_3y_no_upfront"))
 OS_USAGE = UsageField("os", "operating system of the AMI: linux (default) or windows",
                       choices=("linux", "windows"))
 _PURCHASE_ALIASES = {"reserved_1y_no_upfront": "reserved_1y",
