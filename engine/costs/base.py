@@ -282,3 +282,14 @@ class CostRegistry:
 
     def usage_fields(self) -> dict[str, tuple[UsageField, ...]]:
         return {t: m.usage_fields for t, m in sorted(self.models.items())}
+
+
+def usage_component(name: str, key: PriceKey, unit: str, usage: Mapping[str, Decimal],
+                    usage_key: str, *, scale: Decimal = Decimal(1),
+                    per: Literal["hour", "month"] = "month") -> CostComponent:
+    """A usage-based component: quantity = usage[usage_key] / scale, or usage needed."""
+    value = usage.get(usage_key)
+    if value is None:
+        return CostComponent(name, key, unit, per, None, "usage",
+                             f"set usage '{usage_key}' to price it")
+    return CostComponent(name, key, unit, per, Decimal(value) / scale)

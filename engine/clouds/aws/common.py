@@ -13,7 +13,7 @@ from typing import Any, Literal, Mapping, Sequence
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import (ComponentFacts, CostComponent, Machine, SideView, UnknownAttribute,
-                          UsageField, _path_str, soft)
+                          UsageField, _path_str, soft, usage_component)  # noqa: F401
 from ..hardware import purchase_option  # noqa: F401  (for the models)
 from ...costs.numbers import IOPS, SIZE_GB, THROUGHPUT, Kind
 from .machines import ec2_machine, sagemaker_machine  # noqa: F401  (for the models)
@@ -196,17 +196,6 @@ def ceil_int(value: Decimal) -> Decimal:
 
 
 # --- usage ----------------------------------------------------------------------
-
-
-def usage_component(name: str, key: PriceKey, unit: str, usage: Mapping[str, Decimal],
-                    usage_key: str, *, scale: Decimal = Decimal(1),
-                    per: Literal["hour", "month"] = "month") -> CostComponent:
-    """A usage-based component: quantity = usage[usage_key] / scale, or usage needed."""
-    value = usage.get(usage_key)
-    if value is None:
-        return CostComponent(name, key, unit, per, None, "usage",
-                             f"set usage '{usage_key}' to price it")
-    return CostComponent(name, key, unit, per, Decimal(value) / scale)
 
 
 def with_notes(component: CostComponent, notes: Sequence[str]) -> CostComponent:

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft
+from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft, usage_component
 from .machines import PROVIDER
 
 DATA_TRANSFER_TYPE = "costwarden_azure_data_transfer"
@@ -46,12 +46,8 @@ def extract_region(view: SideView) -> RegionSpec:
 
 
 def nat_components(spec: RegionSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    data = usage.get(DATA_PROCESSED.name)
-    processed = (CostComponent("data processed", _key("nat_gateway_data", spec.region), "GB",
-                               "month", Decimal(data)) if data is not None else
-                 CostComponent("data processed", _key("nat_gateway_data", spec.region), "GB",
-                               "month", None, "usage",
-                               f"set usage '{DATA_PROCESSED.name}' to price it"))
+    processed = usage_component("data processed", _key("nat_gateway_data", spec.region), "GB",
+                                usage, DATA_PROCESSED.name)
     return (CostComponent("NAT gateway", _key("nat_gateway", spec.region), "hour", "hour",
                           Decimal(1)), processed)
 

@@ -8,7 +8,7 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft
+from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft, usage_component
 
 DATA_PROCESSED = UsageField("monthly_data_processed_gb", "GB processed by the NAT gateway")
 
@@ -23,11 +23,9 @@ def extract_nat(view: SideView) -> NatSpec:
 
 
 def nat_components(spec: NatSpec, usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    value = usage.get(DATA_PROCESSED.name)
-    data_key = PriceKey.of("google", "network", "nat_data", spec.region)
-    data = (CostComponent("data processed", data_key, "GB", "month", None, "usage",
-                          f"set usage '{DATA_PROCESSED.name}' to price it") if value is None
-            else CostComponent("data processed", data_key, "GB", "month", Decimal(value)))
+    data = usage_component("data processed", PriceKey.of("google", "network", "nat_data",
+                                                         spec.region), "GB", usage,
+                           DATA_PROCESSED.name)
     return (CostComponent("NAT gateway", PriceKey.of("google", "network", "nat_gateway",
                                                      spec.region), "hour", "hour", Decimal(1),
                           reason="the per-gateway figure (Google bills per VM up to this cap)"),

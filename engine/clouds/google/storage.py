@@ -9,7 +9,7 @@ from typing import Mapping
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft
+from ...costs.base import CostComponent, CostModel, SideView, UsageField, soft, usage_component
 from .common import GB_MONTH, text
 
 STORAGE = UsageField("storage_gb", "GB stored per month")
@@ -43,33 +43,24 @@ def extract_bucket(view: SideView) -> BucketSpec:
     return BucketSpec(str(location).lower() if text(location) else view.region, name, notes)
 
 
-def _usage(name: str, key: PriceKey, unit: str, usage: Mapping[str, Decimal], field: str,
-           scale: Decimal = Decimal(1)) -> CostComponent:
-    value = usage.get(field)
-    if value is None:
-        return CostComponent(name, key, unit, "month", None, "usage",
-                             f"set usage '{field}' to price it")
-    return CostComponent(name, key, unit, "month", Decimal(value) / scale)
-
-
 def bucket_components(spec: BucketSpec, usage: Mapping[str, Decimal]
                       ) -> tuple[CostComponent, ...]:
     c = spec.storage_class
-    out = [_usage(f"storage ({c})", PriceKey.of("google", "storage", "storage", spec.location,
+    out = [usage_component(f"storage ({c})", PriceKey.of("google", "storage", "storage", spec.location,
                                                  storage_class=c), GB_MONTH, usage, STORAGE.name)]
     if spec.notes and out[0].quantity is not None:
         out[0] = CostComponent(out[0].name, out[0].key, out[0].unit, "month", out[0].quantity,
                                reason="; ".join(spec.notes))
     if c in RETRIEVED:
-        out.append(_usage(f"retrieval ({c})", PriceKey.of(
+        out.append(usage_component(f"retrieval ({c})", PriceKey.of(
             "google", "storage", "retrieval", spec.location, storage_class=c), "GB", usage,
             RETRIEVAL.name))
     for field, op_class in ((CLASS_A, "A"), (CLASS_B, "B")):
         if usage.get(field.name) is not None:
-            out.append(_usage(f"class {op_class} operations ({c})", PriceKey.of(
+            out.append(usage_component(f"class {op_class} operations ({c})", PriceKey.of(
                 "google", "storage", "operations", spec.location, storage_class=c,
-                operation_class=op_class), "1k operations", usage, field.name, THOUSAND))
-    out.append(_usage("internet egress", PriceKey.of(
+                operation_class=op_class), "1k operations", usage, field.name, scale=THOUSAND))
+    out.append(usage_component("internet egress", PriceKey.of(
         "google", "network", "internet_egress", spec.location, destination="worldwide"), "GB",
         usage, EGRESS.name))
     return tuple(out)
