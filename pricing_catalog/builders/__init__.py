@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 BUILDERS = {
     "aws": "pricing_catalog.builders.aws",
@@ -25,6 +25,20 @@ BUILDERS = {
 # `shared/` folder beside the repository.
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DEFAULT_SOURCES = SHARED / "reference" / "price-sources"
+
+
+def write_data_files(docs: Mapping[str, dict[str, Any]], out: Path) -> list[Path]:
+    """Validate each document and write it as `out/<file name>` in the catalog's format."""
+    from ..datafile import DATA_SCHEMA, format_data_file, validate
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, doc in sorted(docs.items()):
+        path = out / name
+        validate(doc, DATA_SCHEMA, str(path), None)
+        path.write_text(format_data_file(doc), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def main(argv: Sequence[str]) -> int:

@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ..datafile import DATA_SCHEMA, PACKAGE_DIR, format_data_file, validate
-from . import SHARED
+from ..datafile import DATA_SCHEMA, PACKAGE_DIR, validate
+from . import SHARED, write_data_files
 from ..errors import CatalogError
 
 PROVIDER = "azurerm"
@@ -571,17 +571,6 @@ def _answers(record: dict, entry: dict) -> bool:
             and all(record["attributes"].get(k) == v for k, v in entry["attributes"].items()))
 
 
-def write(files: dict[str, dict[str, Any]], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for service, doc in sorted(files.items()):
-        path = out / f"{service}.json"
-        validate(doc, DATA_SCHEMA, str(path), None)
-        path.write_text(format_data_file(doc), encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pricing_catalog build azure",
                                      description="Build the Azure catalog data files.")
@@ -602,7 +591,8 @@ def main(argv: Sequence[str]) -> int:
         if not args.infracost.is_dir():
             raise BuildError(str(args.infracost), "not a folder")
         files = build(facts, infracost_records(args.infracost), read_refresh(args.refresh))
-        written = write(files, args.out)
+        written = write_data_files({f"{service}.json": doc for service, doc in files.items()},
+                                   args.out)
     except (CatalogError, InvalidOperation) as exc:
         print(f"build azure: {exc}", file=sys.stderr)
         return 2

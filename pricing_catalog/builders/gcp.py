@@ -25,9 +25,9 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..datafile import DATA_SCHEMA, PACKAGE_DIR, format_data_file, validate
+from ..datafile import PACKAGE_DIR
 from ..errors import CatalogError
-from . import DEFAULT_SOURCES
+from . import DEFAULT_SOURCES, write_data_files
 from .facts import fact_sources, gpu_facts, tpu_facts
 
 PROVIDER = "google"
@@ -386,17 +386,6 @@ def build(sources_dir: Path, facts_file: Path, infracost_golden: Path,
     }
 
 
-def write(files: Mapping[str, dict], out_dir: Path) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, doc in files.items():
-        path = out_dir / name
-        validate(doc, DATA_SCHEMA, str(path), None)
-        path.write_text(format_data_file(doc), encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pricing_catalog build gcp",
                                 description="Build the Google Cloud data files from the "
@@ -415,7 +404,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     try:
-        paths = write(build(args.sources, args.facts, args.infracost_golden, args.commitments),
+        paths = write_data_files(build(args.sources, args.facts, args.infracost_golden, args.commitments),
                       args.out)
     except CatalogError as exc:
         print(f"build gcp: {exc}", file=sys.stderr)
