@@ -155,6 +155,9 @@ class PricedComponent:
     unit_price_range: tuple[Decimal, Decimal] | None = None
     hourly_low: Decimal | None = None
     monthly_low: Decimal | None = None
+    # The low end of a quantity that is a range (a group scaling between a minimum
+    # and `quantity`, its maximum); priced into `hourly_low`/`monthly_low` as well.
+    quantity_low: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,8 @@ class SideCost:
     # price in the catalog: the figures are then the known part only, a lower
     # bound (`side_range`).
     complete: bool = True
-    # The low end when some price is an estimated band (None: `hourly` is exact).
+    # The low end when some price is an estimated band or some quantity a range
+    # (None: `hourly` is exact).
     hourly_low: Decimal | None = None
     monthly_low: Decimal | None = None
 

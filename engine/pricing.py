@@ -245,18 +245,20 @@ class _Pricer:
                 reason += " (" + refresh_command(refresh, key.region) + ")"
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
                                    status="unpriced", reason=reason)  # type: ignore[arg-type]
-        if component.per == "hour":
-            hourly = price.cost(component.quantity)
-            monthly = hourly * hours
-        else:
-            monthly = price.cost(component.quantity)
-            hourly = monthly / HOURS_PER_MONTH
+        hourly, monthly = _figures(price, component.quantity, component.per, hours)
         band: dict[str, Any] = {}
-        if price.price_range is not None:  # an estimated band: untiered, so it scales
-            low, high = price.price_range
-            share = low / high if high else Decimal(0)
-            band = dict(unit_price_range=price.price_range, hourly_low=hourly * share,
-                        monthly_low=monthly * share)
+        low_quantity = component.quantity_low
+        if low_quantity is not None:
+            band["quantity_low"] = low_quantity
+        if price.price_range is not None or low_quantity is not None:
+            hourly_low, monthly_low = (hourly, monthly) if low_quantity is None else \
+                _figures(price, low_quantity, component.per, hours)
+            if price.price_range is not None:  # an estimated band: untiered, so it scales
+                low, high = price.price_range
+                share = low / high if high else Decimal(0)
+                hourly_low, monthly_low = hourly_low * share, monthly_low * share
+                band["unit_price_range"] = price.price_range
+            band.update(hourly_low=hourly_low, monthly_low=monthly_low)
         return PricedComponent(**base, unit_price=price.price, hourly=hourly, monthly=monthly,  # type: ignore[arg-type]
                                status="priced", price_source=price.book or price.source,
                                price_as_of=price.as_of, price_estimated=price.estimated,
@@ -301,15 +303,24 @@ class _Pricer:
             return SideCost(status=status, hourly=None, monthly=None, components=tuple(priced),
                             gpus=gpus, gpus_known=gpus_known, reasons=reasons, complete=complete)
         band: dict[str, Decimal] = {}
-        if any(p.unit_price_range is not None for p in known):
-            band = {f"{w}_low": sum((getattr(p, f"{w}_low") if p.unit_price_range is not None
-                                     else getattr(p, w) for p in known), ZERO)
+        if any(p.hourly_low is not None for p in known):
+            band = {f"{w}_low": sum((getattr(p, w) if p.hourly_low is None
+                                     else getattr(p, f"{w}_low") for p in known), ZERO)
                     for w in ("hourly", "monthly")}
         return SideCost(status=status, hourly=sum((p.hourly for p in known), ZERO),  # type: ignore[misc]
                         monthly=sum((p.monthly for p in known), ZERO),  # type: ignore[misc]
                         components=tuple(priced), gpus=gpus, gpus_known=gpus_known,
                         reasons=reasons, complete=complete, **band)
 
+
+
+def _figures(price: Any, quantity: Decimal, per: str, hours: Decimal) -> tuple[Decimal, Decimal]:
+    """(hourly, monthly) of `quantity` at `price`, per hour or per month."""
+    if per == "hour":
+        hourly = price.cost(quantity)
+        return hourly, hourly * hours
+    monthly = price.cost(quantity)
+    return monthly / HOURS_PER_MONTH, monthly
 
 
 def refresh_command(cloud: str, region: str | None) -> str:

@@ -22,7 +22,7 @@ reads both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
@@ -216,6 +216,10 @@ class CostComponent:
     accelerators it brings itself. `scope="global"` marks a price that does not
     depend on a region: it is looked up with none, where a regional component
     without a region is unknown.
+
+    `quantity_low` makes the quantity a range: a group that scales between a
+    minimum and a maximum runs as few as `quantity_low` and as many as `quantity`
+    (the high end). Pricing turns it into `hourly_low`/`monthly_low`.
     """
 
     name: str
@@ -227,12 +231,23 @@ class CostComponent:
     reason: str | None = None
     facts: ComponentFacts = NO_FACTS
     scope: Scope = "regional"
+    quantity_low: Decimal | None = None
 
     @property
     def accelerators(self) -> tuple[Accelerator, ...]:
         """Accelerators this component brings by itself, per unit (the machine's are
         resolved by pricing)."""
         return self.facts.accelerators
+
+
+def between(low: Sequence[CostComponent],
+            high: Sequence[CostComponent]) -> tuple[CostComponent, ...]:
+    """The components of a group that scales: `high` (built for its maximum count) with
+    each quantity's low end taken from `low`, the same components built for its minimum."""
+    if [(c.name, c.key) for c in low] != [(c.name, c.key) for c in high]:
+        raise ValueError("between: the low and high components differ")
+    return tuple(h if h.quantity is None or lo.quantity is None or lo.quantity == h.quantity
+                 else replace(h, quantity_low=lo.quantity) for lo, h in zip(low, high))
 
 
 @dataclass(frozen=True, slots=True)

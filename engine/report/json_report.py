@@ -123,6 +123,8 @@ def component_document(side: str, p: PricedComponent) -> dict[str, Any]:
     if p.unit_price_range is not None:  # an estimated band: the figures use its high end
         doc["unit_price_range"] = {"low": quantity(p.unit_price_range[0]),
                                    "high": quantity(p.unit_price_range[1])}
+    if p.quantity_low is not None:  # a range (min–max nodes): `quantity` is its high end
+        doc["quantity_low"] = quantity(p.quantity_low)
     return doc
 
 

@@ -100,7 +100,7 @@ def before_after(r: ResourceCost) -> str:
             return absent
         if s.hourly is None:
             return s.status
-        return ("≥" if not s.complete else "") + hourly(s.hourly)
+        return amount_text(side_range(s, "hourly"))  # `≥` a lower bound, `…` a range
     return f"{side(r.before, '-')} → {side(r.after, '-')}"
 
 

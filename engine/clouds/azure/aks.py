@@ -92,11 +92,10 @@ def _os_disk(view: SideView, root: tuple[str | int, ...]) -> DiskSpec:
 
 def pool_components(label: str, pool: PoolSpec,
                     usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    out, per_node = fleet_components(label, pool.region, pool.size, pool.os,
-                                     pool.purchase_option, pool.count, usage, pool.notes)
-    if pool.disk is not None:
-        out += disk_components(pool.disk, pool.region, per_node)
-    return out
+    disk = pool.disk
+    return fleet_components(label, pool.region, pool.size, pool.os, pool.purchase_option,
+                            pool.count, usage, pool.notes,
+                            lambda n: () if disk is None else disk_components(disk, pool.region, n))
 
 
 def extract_cluster(view: SideView) -> ClusterSpec:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from pricing_catalog.keys import PriceKey
 
-from ...costs.base import ComponentFacts, CostComponent, SideView, UsageField, soft
+from ...costs.base import (ComponentFacts, CostComponent, SideView, UsageField, between,
+                           soft)
 from ...costs.numbers import SIZE_GB
 from .machines import PROVIDER, azure_machine, size_key
 
@@ -68,32 +69,40 @@ class Count:
 
 def fleet_components(label: str, region: str | None, size: str, os: str, option: str,
                      count: Count, usage: Mapping[str, Decimal],
-                     notes: tuple[str, ...] = ()) -> tuple[tuple[CostComponent, ...], Decimal | None]:
-    """Machine hours for `count` (usage `instances` wins), and the node count that
-    per-node parts (disks) follow (None: unknown).
+                     notes: tuple[str, ...] = (),
+                     per_node: Callable[[Decimal | None], Sequence[CostComponent]] = lambda n: ()
+                     ) -> tuple[CostComponent, ...]:
+    """Machine hours for `count` (usage `instances` wins), and the parts that follow
+    the node count (`per_node(count)`: disks).
 
-    A band is never priced as its minimum alone: the minimum is priced and the
-    rest is unknown, so a set that scales to zero shows at least $0, not $0."""
+    A min–max band is a range, from the minimum to the maximum (a set that scales to
+    zero reads $0.00…$X, never $0); with no maximum known the minimum is priced and
+    the rest is unknown."""
     reason = "; ".join(notes) or None
+
+    def fleet(n: Decimal | None, name: str = label, why: str | None = reason,
+              missing: str | None = None) -> tuple[CostComponent, ...]:
+        return (machine_component(name, region, size, os, option, n, missing=missing,
+                                  reason=why), *per_node(n))
+
     if "instances" in usage:
-        return (machine_component(label, region, size, os, option, Decimal(usage["instances"]),
-                                  reason=reason),), Decimal(usage["instances"])
+        return fleet(Decimal(usage["instances"]))
     if count.low is not None and count.low == count.high:
-        return (machine_component(label, region, size, os, option, count.low,
-                                  reason=reason),), count.low
+        return fleet(count.low)
     if count.low is None:
         why = count.why or "the count is not set"
-        return (machine_component(label, region, size, os, option, None, missing="unknown",
-                                  reason=f"{why}; set usage 'instances'"),), None
+        return fleet(None, why=f"{why}; set usage 'instances'", missing="unknown")
     high = "?" if count.high is None else str(count.high)
     band = f"scales between {count.low} and {high} ({count.why or 'autoscale'})"
-    floor = machine_component(f"{label} at the minimum", region, size, os, option, count.low,
-                              reason="; ".join([band, *notes]))
+    if count.high is not None:
+        why = "; ".join([f"{band}: priced as a range, set usage 'instances' for the average",
+                         *notes])
+        return between(fleet(count.low, why=why), fleet(count.high, why=why))
+    floor = fleet(count.low, f"{label} at the minimum", "; ".join([band, *notes]))
     above = machine_component(
         f"{label} above the minimum", region, size, os, option, None, missing="unknown",
-        reason=(f"up to {count.high - count.low} more" if count.high is not None
-                else "no maximum known") + f": {band}; set usage 'instances' for the average")
-    return (floor, above), count.low
+        reason=f"no maximum known: {band}; set usage 'instances' for the average")
+    return (floor[0], above, *floor[1:])
 
 
 # --- managed disks --------------------------------------------------------------------

@@ -90,12 +90,10 @@ def extract_classic_vm(view: SideView) -> MachineSpec:
 
 def machine_components(spec: MachineSpec,
                        usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    out, per_node = fleet_components("instance", spec.region, spec.size, spec.os,
-                                     spec.purchase_option, spec.count, usage, spec.notes)
-    out = list(out)
-    for disk in spec.disks:
-        out.extend(disk_components(disk, spec.region, per_node))
-    return tuple(out)
+    return fleet_components("instance", spec.region, spec.size, spec.os, spec.purchase_option,
+                            spec.count, usage, spec.notes,
+                            lambda n: [c for d in spec.disks
+                                       for c in disk_components(d, spec.region, n)])
 
 
 def single_machine_components(spec: MachineSpec,

@@ -69,9 +69,8 @@ def instance_components(spec: ComputeSpec,
 
 def cluster_components(spec: ComputeSpec,
                        usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    out, _ = fleet_components("nodes", spec.region, spec.size, "linux", spec.purchase_option,
-                              spec.count, usage, spec.notes)
-    return out
+    return fleet_components("nodes", spec.region, spec.size, "linux", spec.purchase_option,
+                            spec.count, usage, spec.notes)
 
 
 def _launchable(size_attr: str, priority_attr: str | None):  # type: ignore[no-untyped-def]

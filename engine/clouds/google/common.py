@@ -15,7 +15,7 @@ from typing import Literal, Mapping, Sequence
 from pricing_catalog.keys import PriceKey
 
 from ...costs.base import (ComponentFacts, CostComponent, SideView, UnknownAttribute,
-                           UsageField, _path_str, soft)
+                           UsageField, _path_str, between, soft)
 from ...costs.numbers import SIZE_GB
 from .machines import (bundles_gpus, custom_shape, google_machine, gpu_accelerator,
                        tpu_accelerator, tpu_machine_chips)
@@ -233,14 +233,15 @@ def _with_notes(component: CostComponent, notes: Sequence[str]) -> CostComponent
     return replace(component, reason="; ".join(parts) if parts else None)
 
 
-def headroom(region: str | None, spec: MachineSpec, low: Decimal, high: Decimal | None,
+def headroom(region: str | None, spec: MachineSpec, low: Decimal,
              usage_name: str = NODES.name) -> CostComponent:
-    """The nodes an autoscaler may add above its minimum: usage needed (a range)."""
+    """The nodes an autoscaler without a known maximum may add above its minimum:
+    usage needed."""
     return CostComponent(
         f"scaled-up {spec.machine_type} nodes above the minimum {low}",
         instance_key(region, spec.machine_type, spec.purchase_option), "hour", "hour", None,
-        "usage", f"the autoscaler runs {low} to {high if high is not None else 'unbounded'} "
-                 f"machines; priced at the minimum, set usage '{usage_name}' for the average",
+        "usage", f"the autoscaler runs {low} to an unbounded number of machines; priced at "
+                 f"the minimum, set usage '{usage_name}' for the average",
         facts=ComponentFacts(machine=google_machine(spec.machine_type),
                              purchase_option=spec.purchase_option, region=region))
 
@@ -248,11 +249,17 @@ def headroom(region: str | None, spec: MachineSpec, low: Decimal, high: Decimal 
 def scaled(region: str | None, spec: MachineSpec, low: Decimal | None, high: Decimal | None,
            why: str | None, usage: Mapping[str, Decimal], prefix: str = ""
            ) -> tuple[CostComponent, ...]:
-    """Machines of a group: usage `nodes` when given, else the minimum (or fixed) count,
-    with the autoscaler's headroom as a usage-needed line."""
+    """Machines of a group: usage `nodes` when given, else the fixed count, or the
+    autoscaler's min–max as a range (with no maximum known: the minimum, and the
+    headroom as a usage-needed line)."""
     if usage.get(NODES.name) is not None:
         return machine_components(region, spec, Decimal(usage[NODES.name]), prefix=prefix)
-    extra = ()
-    if low is not None and high != low:
-        extra = (headroom(region, spec, low, high),)
-    return machine_components(region, spec, low, why, prefix, extra)
+    if low is None or high == low:
+        return machine_components(region, spec, low, why, prefix)
+    if high is None:
+        return machine_components(region, spec, low, why, prefix, (headroom(region, spec, low),))
+    note = (f"the autoscaler runs {low} to {high} machines: priced as a range, set usage "
+            f"'{NODES.name}' for the average",)
+    ranged = replace(spec, notes=spec.notes + note)
+    return between(machine_components(region, ranged, low, why, prefix),
+                   machine_components(region, ranged, high, why, prefix))

@@ -259,6 +259,6 @@ MODELS: tuple[CostModel, ...] = (
                    "Autopilot pods from usage",
               launchable=cluster_launchable),
     CostModel("google_container_node_pool", extract_node_pool, node_pool_components, (NODES,),
-              note="nodes per zone x zones; autoscaling priced at its minimum",
+              note="nodes per zone x zones; autoscaling min-max as a range",
               launchable=lambda view: node_pool_launchable(view)),
 )

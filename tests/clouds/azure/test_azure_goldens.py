@@ -221,7 +221,11 @@ def run_case(case: Case) -> dict[str, Any]:
     return {"spec": _plainify(spec), "usage": case.usage,
             "components": [{"name": c.name, "key": str(c.key), "unit": c.unit, "per": c.per,
                             "quantity": None if c.quantity is None else str(c.quantity),
-                            "missing": c.missing, "reason": c.reason} for c in components]}
+                            "missing": c.missing, "reason": c.reason,
+                            # a range: `quantity` is its high end
+                            **({} if c.quantity_low is None
+                               else {"quantity_low": str(c.quantity_low)})}
+                           for c in components]}
 
 
 def _plainify(value: Any) -> Any:

@@ -50,6 +50,8 @@ def component(c: CostComponent) -> dict[str, Any]:
     out = {"name": c.name, "key": str(c.key), "unit": c.unit, "per": c.per,
            "quantity": None if c.quantity is None else str(c.quantity),
            "missing": c.missing, "reason": c.reason, "scope": c.scope}
+    if c.quantity_low is not None:  # a range: `quantity` is its high end
+        out["quantity_low"] = str(c.quantity_low)
     accelerators = [f"{a.count} x {a.model}" for a in c.facts.accelerators]
     if accelerators:
         out["accelerators"] = accelerators

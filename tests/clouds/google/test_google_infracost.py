@@ -142,6 +142,10 @@ def explain(line: Line, ours: Any | None) -> str:
         return f"{head}: {reason[:140]}"
     if ours.monthly is not None and abs(ours.monthly - line.monthly) <= CENT:
         return "same"
+    if ours.quantity_low is not None and ours.monthly_low is not None \
+            and abs(ours.monthly_low - line.monthly) <= CENT:
+        return ("range: infracost prices the autoscaler's minimum; costwarden its min–max "
+                "as a range, whose low end is the same")
     unit = _unit(line)
     if ours.unit_price is not None and abs(ours.unit_price - unit) * line.quantity > CENT:
         reason = _price_reason(line, ours, unit)
@@ -182,7 +186,14 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"${value:,.2f}"
 
 
-def rows_for(folder: str, corpus: Path, tmp: Path) -> tuple[list[str], Decimal, Decimal]:
+def _amount(quantity: Decimal | None, per: str, then: str = "") -> str:
+    """A component's monthly quantity ("" for none), followed by `then`."""
+    if quantity is None:
+        return ""
+    return f"{quantity * (HOURS if per == 'hour' else 1):,.0f}{then}"
+
+
+def rows_for(folder: str, corpus: Path, tmp: Path) -> tuple[list[str], Decimal, str]:
     from test_google_corpus import _usage
 
     path = corpus / BASE / folder
@@ -190,7 +201,7 @@ def rows_for(folder: str, corpus: Path, tmp: Path) -> tuple[list[str], Decimal, 
     est = Session(usage=_usage(path, tmp)).estimate(path)
     by_address = {r.address: r for r in est.resources}
     used: dict[str, set[int]] = {}
-    rows, total_theirs, total_ours = [], Decimal(0), Decimal(0)
+    rows, total_theirs, total_ours, total_low = [], Decimal(0), Decimal(0), Decimal(0)
     for line in theirs:
         r = by_address.get(line.address)
         comps = list(r.after.components) if r is not None and r.after is not None else []
@@ -198,14 +209,23 @@ def rows_for(folder: str, corpus: Path, tmp: Path) -> tuple[list[str], Decimal, 
         total_theirs += line.monthly
         ours_money = ours.monthly if ours is not None else None
         total_ours += ours_money or 0
+        low_money = ours.monthly_low if ours is not None and ours.quantity_low is not None \
+            else ours_money
+        total_low += low_money or 0
         ours_text = "—" if ours is None else (
             f"{ours.name} · {ours.status}" + (
-                f" · {ours.quantity * (HOURS if ours.per == 'hour' else 1):,.0f} {ours.unit}"
+                f" · {_amount(ours.quantity_low, ours.per, '…')}"
+                f"{_amount(ours.quantity, ours.per)} {ours.unit}"
                 if ours.quantity is not None else ""))
+        shown = _money(ours_money)
+        if ours is not None and ours.quantity_low is not None:  # a min–max range
+            shown = f"{_money(ours.monthly_low)}…{shown}"
         rows.append(f"| `{line.address}`{' ' + line.group if line.group else ''} | {line.name} | "
                     f"{line.quantity:,.0f} → ${line.monthly:,.2f} | {ours_text} | "
-                    f"{_money(ours_money)} | {explain(line, ours)} |")
-    return rows, total_theirs, total_ours
+                    f"{shown} | {explain(line, ours)} |")
+    ours_text = _money(total_ours) if total_low == total_ours \
+        else f"{_money(total_low)}…{_money(total_ours)}"  # min–max ranges
+    return rows, total_theirs, ours_text
 
 
 def test_infracost_google_line_by_line(golden: Any, tmp_path: Path) -> None:
@@ -213,7 +233,7 @@ def test_infracost_google_line_by_line(golden: Any, tmp_path: Path) -> None:
     sections, summary = [], []
     for folder in FOLDERS:
         rows, theirs, ours = rows_for(folder, corpus, tmp_path)
-        summary.append(f"| `{folder}` | {len(rows)} | ${theirs:,.2f} | ${ours:,.2f} |")
+        summary.append(f"| `{folder}` | {len(rows)} | ${theirs:,.2f} | {ours} |")
         sections += [f"## `{folder}`", "",
                      "| resource | infracost line | infracost qty → monthly | costwarden line "
                      "| costwarden monthly | difference |", "|---|---|---|---|---|---|",
