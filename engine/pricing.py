@@ -228,7 +228,8 @@ class _Pricer:
         key = component.key
         facts = self._facts(component)
         base = dict(name=component.name, unit=component.unit, per=component.per,
-                    quantity=component.quantity, price_key=str(key), facts=facts)
+                    quantity=component.quantity, quantity_low=component.quantity_low,
+                    price_key=str(key), facts=facts)
         if component.quantity is None:
             status = "unknown" if component.missing == "unknown" else "usage-needed"
             return PricedComponent(**base, unit_price=None, hourly=None, monthly=None,
@@ -248,8 +249,6 @@ class _Pricer:
         hourly, monthly = _figures(price, component.quantity, component.per, hours)
         band: dict[str, Any] = {}
         low_quantity = component.quantity_low
-        if low_quantity is not None:
-            band["quantity_low"] = low_quantity
         if price.price_range is not None or low_quantity is not None:
             hourly_low, monthly_low = (hourly, monthly) if low_quantity is None else \
                 _figures(price, low_quantity, component.per, hours)
