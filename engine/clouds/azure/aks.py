@@ -92,10 +92,10 @@ def _os_disk(view: SideView, root: tuple[str | int, ...]) -> DiskSpec:
 
 def pool_components(label: str, pool: PoolSpec,
                     usage: Mapping[str, Decimal]) -> tuple[CostComponent, ...]:
-    disk = pool.disk
+    def disks(nodes: Decimal | None) -> tuple[CostComponent, ...]:
+        return () if pool.disk is None else disk_components(pool.disk, pool.region, nodes)
     return fleet_components(label, pool.region, pool.size, pool.os, pool.purchase_option,
-                            pool.count, usage, pool.notes,
-                            lambda n: () if disk is None else disk_components(disk, pool.region, n))
+                            pool.count, usage, pool.notes, disks)
 
 
 def extract_cluster(view: SideView) -> ClusterSpec:

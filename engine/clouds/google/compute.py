@@ -181,15 +181,16 @@ def disk_cost(spec: DiskResourceSpec, usage: Mapping[str, Decimal]) -> tuple[Cos
     return disk_components(spec.disk, spec.region)
 
 
+GROUP_NOTE = "target size (or the autoscaler's min-max as a range) x its instance template"
+
 MODELS: tuple[CostModel, ...] = (
     CostModel("google_compute_instance", extract_instance, instance_components,
               note="machine hours, attached N1 GPUs, boot disk and scratch local SSD",
               launchable=instance_launchable),
     CostModel("google_compute_instance_group_manager", extract_group, group_components, (NODES,),
-              note="target size (or the autoscaler's min-max as a range) x its instance template",
-              launchable=group_launchable),
+              note=GROUP_NOTE, launchable=group_launchable),
     CostModel("google_compute_region_instance_group_manager", extract_group, group_components,
-              (NODES,), note="target size (or the autoscaler's min-max as a range) x its instance template",
+              (NODES,), note=GROUP_NOTE,
               launchable=group_launchable),
     CostModel("google_compute_disk", _disk("zonal"), disk_cost),
     CostModel("google_compute_region_disk", _disk("regional"), disk_cost),

@@ -61,7 +61,8 @@ def test_a_cluster_that_scales_to_zero_reads_zero_to_max(tmp_path: Path) -> None
     assert top > 0 and nodes.hourly == top and nodes.hourly_low == 0
     assert side_range(cluster.after, "hourly").low == 0
     assert side_range(cluster.after, "hourly").high == top
-    assert cluster.after.gpus == {"NVIDIA A100 80GB": 4}  # a quota sees the most the cluster may run
+    # a GPU quota sees the most the cluster may run
+    assert cluster.after.gpus == {"NVIDIA A100 80GB": 4}
 
     doc = json.loads(run_cli("estimate", path.parent, "--format", "json").out)
     row = next(r for r in doc["resources"] if r["address"].endswith(".train"))
