@@ -12,6 +12,18 @@ from typing import Callable
 
 
 @dataclass(frozen=True, slots=True)
+class TagInheritance:
+    """A type with no tags of its own in a plan that takes those of a resource it
+    names (a GKE node pool: its cluster's labels, provider defaults included), under
+    its own nested tag maps."""
+
+    type: str  # "google_container_node_pool"
+    via: str  # attribute path naming the parent: "cluster"
+    parent: str  # the parent's type (a glob): "google_container_cluster"
+    own: tuple[str, ...] = ()  # its own tag maps, as paths: "node_config.resource_labels"
+
+
+@dataclass(frozen=True, slots=True)
 class TagConvention:
     """Where a resource keeps its tags (or labels) and where provider defaults come from."""
 
@@ -29,6 +41,8 @@ class TagConvention:
     # Whether the cloud allows lowercase keys and values only (Google labels): tag
     # policies then accept the lowercase form of their values and patterns.
     lowercase: bool = False
+    # Types whose tags for policies come from a related resource (see TagInheritance).
+    inherits: tuple[TagInheritance, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.fields:
@@ -36,6 +50,9 @@ class TagConvention:
         if len(self.defaults) > 2:
             raise ValueError(f"tag convention defaults {self.defaults!r}: write (block, "
                              "attribute), (attribute,) or ()")
+
+    def inheritance(self, resource_type: str) -> TagInheritance | None:
+        return next((i for i in self.inherits if i.type == resource_type), None)
 
     def attributes(self) -> tuple[str, ...]:
         """Every attribute holding tag values (own and merged)."""

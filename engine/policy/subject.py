@@ -89,6 +89,12 @@ def _case_insensitive(provider: str) -> bool:
     return tag_convention(provider).case_insensitive
 
 
+def _inheritance(provider: str, resource_type: str) -> Any:
+    from ..clouds import tag_convention
+
+    return tag_convention(provider).inheritance(resource_type)
+
+
 class FoldedTags(Mapping[str, str]):
     """Tags whose names compare without case (Azure's): `get("environment")` finds
     `Environment`. Iteration yields the names as written."""
@@ -139,19 +145,32 @@ class Subject:
         return self.cost.after if side == "after" else self.cost.before
 
     def tags(self, side: Side) -> Mapping[str, str] | None:
-        tags = self.change.tags_after if side == "after" else self.change.tags_before
+        tags = self._tags(side)[0]
         if tags and _case_insensitive(self.change.provider):
             return FoldedTags(tags)
         return tags
 
     def tag_unknown(self, side: Side, key: str) -> bool:
-        unknown = self.change.unknown_tag_keys
+        unknown = self._tags(side)[1]
         if side != "after" or not unknown:
             return False
         if "*" in unknown or key in unknown:
             return True
         return _case_insensitive(self.change.provider) and \
             key.lower() in {k.lower() for k in unknown}
+
+    def _tags(self, side: Side) -> tuple[Mapping[str, str] | None, frozenset[str]]:
+        """(tags, keys whose value is unknown): the reader's, or for a type that
+        inherits its tags (`TagConvention.inherits`) its parent's under its own."""
+        key = ("tags", side)
+        if key not in self._cache:
+            rule = _inheritance(self.change.provider, self.change.type)
+            if rule is None or self.world is None:
+                tags = self.change.tags_after if side == "after" else self.change.tags_before
+                self._cache[key] = (tags, self.change.unknown_tag_keys)
+            else:
+                self._cache[key] = self.world.inherited_tags(self, rule, side)
+        return self._cache[key]
 
     def _machines(self, side: Side) -> list[tuple[Machine, str | None, Decimal | None]]:
         """(machine, purchase option, quantity) of every component that counts machines."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from ..model import Launchable, ResourceCost
 from .operators import MISSING, Globs
-from .subject import Subject, resolve
+from .subject import Subject, parse_path, resolve
 from .taggable import Taggable
 
 _INDEX_SUFFIX = re.compile(r"\[[^\]]*\]$")
@@ -99,6 +99,37 @@ class World:
             return self.env
         value = (s.tags(s.default_side) or {}).get(self.env_tag)
         return value if isinstance(value, str) else None
+
+    def inherited_tags(self, s: Subject, rule: Any, side: str
+                       ) -> tuple[dict[str, str] | None, frozenset[str]]:
+        """A type's tags taken from its parent (`TagInheritance`): the parent's tags
+        (provider defaults included) under its own nested tag maps. With no parent in
+        the change the tags are its own only, so tag policies report what is missing."""
+        from ..clouds import relation_match
+
+        if s.doc(side) is None:  # type: ignore[arg-type]
+            return None, frozenset()
+        spec = (Globs.of(rule.parent), "outgoing", parse_path(rule.via), relation_match())
+        found, _ = self.related(s, spec)
+        tags: dict[str, str] = {}
+        unknown: set[str] = set()
+        for address in found[:1]:
+            parent = self.by_address[address]
+            parent_side = side if parent.doc(side) is not None else parent.default_side  # type: ignore[arg-type]
+            tags.update(parent.tags(parent_side) or {})
+            if parent_side == "after":
+                unknown |= parent._tags("after")[1]
+        doc = s.doc(side) or {}  # type: ignore[arg-type]
+        for path in rule.own:
+            parts = parse_path(path)
+            for _, value in resolve(doc, parts):
+                if isinstance(value, Mapping):
+                    tags.update((k, v) for k, v in value.items() if isinstance(v, str))
+            if side == "after" and s.change.is_unknown(parts):
+                unknown.add("*")
+        for key in unknown:
+            tags.pop(key, None)
+        return tags, frozenset(unknown)
 
     # --- relations ---------------------------------------------------------------
 

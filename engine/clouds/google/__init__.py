@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .. import Cloud
-from ..conventions import RegionConvention, TagConvention
+from ..conventions import RegionConvention, TagConvention, TagInheritance
 from .free import CARRIED_BY, FREE_TYPES
 from .machines import READERS, instance_family
 
@@ -46,9 +46,14 @@ CLOUD = Cloud(
                             "google_filestore_instance"}),
     provider_aliases={"google-beta": "google"},
     # Labels: lowercase keys and values only; tag policies accept that form.
-    # `resource_labels` on GKE clusters; node pools carry none of their own.
+    # `resource_labels` on GKE clusters. A node pool has no labels attribute: its
+    # nodes carry the cluster's labels and its `node_config.resource_labels`
+    # (`node_config.labels` are Kubernetes labels, not GCP labels).
     tags=TagConvention(fields=("labels", "resource_labels"), merged_field="effective_labels",
-                       defaults=("default_labels",), lowercase=True),
+                       defaults=("default_labels",), lowercase=True,
+                       inherits=(TagInheritance("google_container_node_pool", via="cluster",
+                                                parent="google_container_cluster",
+                                                own=("node_config.resource_labels",)),)),
     catalog_refresh="gcp",
     regions=RegionConvention(fields=("region", "zone", "location"),
                              provider_fields=("region", "zone"), normalize=zone_to_region),

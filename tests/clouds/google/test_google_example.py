@@ -1,10 +1,9 @@
 """examples/gke-h100-tpu: its plan and its Terraform twin give the same resources,
-costs and accelerators; the plan's estimate is kept as a golden.
+costs, accelerators and policy findings; the plan's estimate is kept as a golden.
 
-Documented difference (not compared): a GKE node pool has no labels of its own (GKE
-puts the cluster's resource_labels on the node VMs). The plan shows none, while the
-HCL reader applies the provider's default_labels to every resource, so per-team
-policies (gpu-quota) group the plan's node pools under no team.
+A GKE node pool has no labels of its own in either input: policies give it its
+cluster's labels (provider default_labels included) under its
+node_config.resource_labels (the Google bundle's `TagConvention.inherits`).
 """
 
 from __future__ import annotations
@@ -55,3 +54,21 @@ def test_example_estimate_golden(golden: Any) -> None:
     assert by_address["google_container_node_pool.h100"]["gpus"]
     assert doc["summary"]["gpus"]
     golden.check(GOLDEN, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def _findings(source: str) -> list[dict[str, Any]]:
+    result = run_cli("check", source, "--usage", f"{EXAMPLE}/usage.yml", "--format", "json",
+                     "--show-passes")
+    assert result.code == 0, result
+    doc = json.loads(result.out)
+    keep = ("policy_id", "outcome", "address", "group", "message")
+    return sorted(({k: f.get(k) for k in keep} for f in doc["findings"]),
+                  key=lambda f: json.dumps(f, sort_keys=True))
+
+
+def test_plan_and_hcl_twin_give_the_same_findings() -> None:
+    plan, hcl = _findings(f"{EXAMPLE}/plan.json"), _findings(EXAMPLE)
+    assert plan == hcl
+    quota = [f for f in plan if f["policy_id"] == "gpu-quota"]
+    assert quota and all(f["outcome"] == "pass" for f in quota)
+    assert not any("(none)" in (f["group"] or "") for f in quota)
