@@ -6,6 +6,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass
 from datetime import date
+from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
@@ -61,6 +62,8 @@ class Unavailable:
     attributes: tuple[tuple[str, str], ...]  # must all be present in the key
     purchase_option: str | None  # None: every purchase option
     reason: str
+    # Attributes whose value in the key must match a glob (a family of types).
+    patterns: tuple[tuple[str, str], ...] = ()
 
     def matches(self, key: PriceKey) -> bool:
         if (key.provider, key.service, key.product) != (self.provider, self.service, self.product):
@@ -69,7 +72,9 @@ class Unavailable:
             return False
         if self.purchase_option is not None and key.purchase_option != self.purchase_option:
             return False
-        return all(key.attribute(name) == value for name, value in self.attributes)
+        return (all(key.attribute(name) == value for name, value in self.attributes)
+                and all(fnmatchcase(key.attribute(name) or "", glob)
+                        for name, glob in self.patterns))
 
 
 class ProviderPrices:

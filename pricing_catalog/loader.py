@@ -281,7 +281,7 @@ class _DocReader:
                 unavailable.append(Unavailable(
                     provider, service, item["product"], item.get("region"),
                     tuple(sorted(item["attributes"].items())), item.get("purchase_option"),
-                    item["reason"]))
+                    item["reason"], tuple(sorted(item.get("patterns", {}).items()))))
         return [] if service == INSTANCES else sorted(used)
 
     def _instance(self, provider: str, item: dict[str, Any], i: int) -> InstanceInfo:

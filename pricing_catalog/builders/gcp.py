@@ -191,6 +191,14 @@ def _per_hour(cost: Mapping[str, Any], field: str, divisor: Decimal) -> Decimal 
     return price.quantize(Decimal("1e-9")) if divisor != 1 else price
 
 
+# Custom machine types (custom-6-20480, n2-custom-8-32768, ...-ext) are billed per
+# vCPU-hour and per GB-hour of memory; no bundled source gives those unit prices and
+# the refresh fills named machine types only.
+CUSTOM_GAP = {
+    "product": "instance", "attributes": {}, "patterns": {"instance_type": "*custom-*"},
+    "reason": "custom machine type: billed per vCPU-hour and GB-hour, which neither a "
+              "bundled source nor the refresh gives"}
+
 COMMITMENT_GAP = {
     "product": "instance", "attributes": {},
     "reason": "commitment prices are bundled for accelerator machine types only (the catalog "
@@ -347,7 +355,7 @@ def build(sources_dir: Path, facts_file: Path, infracost_golden: Path,
             gpu_rows.append(record("gpu", "us-central1", {"gpu_type": g.gpu_type}, "spot", "hour",
                                    g.spot, "KA", ka.as_of, g.spot_note))
     gaps = [{"product": "gpu", "attributes": {"gpu_type": name}, "reason": why}
-            for name, why in bundled]
+            for name, why in bundled] + [CUSTOM_GAP]
     if commitments != "all":
         gaps += [dict(COMMITMENT_GAP, purchase_option=option)
                  for option in ("committed_1y", "committed_3y")]
