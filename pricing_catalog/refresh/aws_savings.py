@@ -83,7 +83,7 @@ def read_savings_plans(fh: Any, where: str) -> SavingsPlanFile:
     plans in PLANS; a term is built only when its plan is wanted or not yet known."""
     import ijson
 
-    from .aws import MAX_OFFER_BYTES, _Capped, _value
+    from .aws_bulk import MAX_OFFER_BYTES, _Capped, _value
 
     got = SavingsPlanFile()
     events = iter(ijson.parse(_Capped(fh, MAX_OFFER_BYTES, where)))
@@ -121,7 +121,7 @@ def read_savings_plans(fh: Any, where: str) -> SavingsPlanFile:
 def _term(events: Iterator[tuple[str, str, Any]], skipped: set[str]) -> dict[str, Any]:
     """One savingsPlan term, its `rates` left unbuilt when its plan is one not kept
     (a term's `sku` comes before its `rates` in AWS's files)."""
-    from .aws import _value
+    from .aws_bulk import _value
 
     term: dict[str, Any] = {}
     for prefix, event, value in events:

@@ -24,6 +24,7 @@ from engine import Session  # noqa: E402
 from pricing_catalog import PriceKey, load_catalog  # noqa: E402
 from pricing_catalog.datafile import PACKAGE_DIR  # noqa: E402
 from pricing_catalog.refresh import aws as refresh  # noqa: E402
+from pricing_catalog.refresh import aws_bulk  # noqa: E402
 
 BUNDLED = PACKAGE_DIR / "data"
 TODAY = "2026-12-01"
@@ -180,7 +181,7 @@ def test_bad_answers_fail_in_one_line(data: Path, capsys, mutate, message: str) 
 
 
 def test_offer_files_are_bounded(data: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(refresh, "MAX_OFFER_BYTES", 2000)
+    monkeypatch.setattr(aws_bulk, "MAX_OFFER_BYTES", 2000)
     with serve(site(us_west_2())) as url:
         code = run("--regions", "us-west-2", "--endpoint", url, "--data", str(data / "aws"),
                    "--services", "s3", "--today", TODAY)
